@@ -1,0 +1,138 @@
+# SecondDriver - build everything on Debian (no Windows needed).
+#
+#   make            the driver (release + debug), client, Wine test programs,
+#                   native unit tests
+#   make test       scripts/test.sh (installs packages, builds, runs every test)
+#   make demo       scripts/demo.sh
+#   make clean
+#
+# Output lands under build/:
+#   build/win/release/SecondDriver.sys  test-signed driver, PDB beside it
+#   build/win/debug/SecondDriver.sys    -O0, DWARF symbols, for gdb under Wine
+#   build/win/bin/*.exe                 client and Wine test programs
+#   build/native/                       native unit tests
+
+BUILD     ?= build
+WIN       := $(BUILD)/win
+REL       := $(WIN)/release
+DBG       := $(WIN)/debug
+BIN       := $(WIN)/bin
+NATIVE    := $(BUILD)/native
+
+DDK_INC   ?= /usr/share/mingw-w64/include/ddk
+MINGW_INC ?= /usr/x86_64-w64-mingw32/include
+MINGW_GCC_LIB ?= $(firstword $(wildcard /usr/lib/gcc/x86_64-w64-mingw32/*-win32))
+
+WARN      := -std=c11 -Wall -Wextra -Werror
+
+# --- the driver: clang's MSVC target, lld-link, mingw-w64's DDK headers ----
+# -fgnuc-version: without it _mingw.h defines __attribute__ away.
+# -fasynchronous-unwind-tables: unwind data for every function, not only
+#   the one holding __try (clang 14).
+# -isystem: wdm.h trips -Werror (-Wpragma-pack) when passed with -I.
+# __INTRINSIC_DEFINED_*: winnt.h and wdm.h both define these two
+#   intrinsics; without this each object file exports a copy.
+KCC       := clang --target=x86_64-pc-windows-msvc -fgnuc-version=4.2.1 \
+             -fasynchronous-unwind-tables
+KCFLAGS   := $(WARN) -D_AMD64_ -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00 \
+             -D_KERNEL_MODE \
+             -D__INTRINSIC_DEFINED_InterlockedBitTestAndSet \
+             -D__INTRINSIC_DEFINED_InterlockedBitTestAndReset \
+             -isystem $(DDK_INC) -isystem $(MINGW_INC) -Iinclude -Idriver
+KCFLAGS_REL := -O2 -gcodeview -DDBG=0
+KCFLAGS_DBG := -O0 -gdwarf-4 -DDBG=1
+KLDFLAGS  := /driver /subsystem:native /entry:DriverEntry /nodefaultlib \
+             /dynamicbase /nxcompat /section:INIT,erd
+
+DRIVER_SRC := driver/SecondDriver.c driver/sd_ioctl.c driver/sd_capture.c
+DRIVER_HDR := include/seconddriver.h $(wildcard driver/*.h)
+
+# --- user mode: clang's GNU target with mingw-w64's CRT (SEH in C) ----------
+UCC       := clang --target=x86_64-w64-windows-gnu -fms-extensions \
+             -fasynchronous-unwind-tables -fuse-ld=lld -L$(MINGW_GCC_LIB)
+UCFLAGS   := $(WARN) -O1 -Iinclude -Iclient
+
+CLIENT_SRC := client/sd_client.c client/sd_args.c
+
+# --- native unit tests -------------------------------------------------------
+HOSTCC    ?= gcc
+NCFLAGS   := $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -DSD_HOST_TEST -Iinclude -Idriver -Iclient -Itests/native
+
+.PHONY: all driver client wine-tests native clean test demo
+all: driver client wine-tests native
+
+driver: $(REL)/SecondDriver.sys $(DBG)/SecondDriver.sys
+client: $(BIN)/SecondDriverClient.exe
+wine-tests: $(BIN)/sd_target.exe $(BIN)/sd_wine_tests.exe $(BIN)/sd_probe_test.exe
+native: $(NATIVE)/test_native
+
+$(WIN)/ntoskrnl.lib: driver/ntoskrnl.def
+	@mkdir -p $(@D)
+	llvm-dlltool -m i386:x86-64 -d $< -l $@
+
+# Release: optimised, CodeView -> PDB for WinDbg, then test-signed.
+$(REL)/%.obj: driver/%.c $(DRIVER_HDR)
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) $(KCFLAGS_REL) -c $< -o $@
+
+$(REL)/SecondDriver.unsigned.sys: $(patsubst driver/%.c,$(REL)/%.obj,$(DRIVER_SRC)) $(WIN)/ntoskrnl.lib
+	lld-link $(KLDFLAGS) /debug /pdb:$(REL)/SecondDriver.pdb /pdbaltpath:SecondDriver.pdb \
+	    /out:$@ $^
+
+# The test certificate is made here, on first build, and never committed.
+$(WIN)/cert/testcert.pem:
+	@mkdir -p $(@D)
+	openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
+	    -subj "/CN=SecondDriver Test Signing (not trusted)" \
+	    -addext "extendedKeyUsage=codeSigning" \
+	    -keyout $(WIN)/cert/testkey.pem -out $@ 2>/dev/null
+
+# osslsigncode also writes the PE checksum that lld-link leaves at 0.
+$(REL)/SecondDriver.sys: $(REL)/SecondDriver.unsigned.sys $(WIN)/cert/testcert.pem
+	rm -f $@
+	osslsigncode sign -certs $(WIN)/cert/testcert.pem -key $(WIN)/cert/testkey.pem \
+	    -n SecondDriver -h sha256 -in $< -out $@ >/dev/null
+
+# Debug: -O0 and DWARF 4 so gdb under Wine sees locals and lines.
+$(DBG)/%.obj: driver/%.c $(DRIVER_HDR)
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) $(KCFLAGS_DBG) -c $< -o $@
+
+$(DBG)/SecondDriver.sys: $(patsubst driver/%.c,$(DBG)/%.obj,$(DRIVER_SRC)) $(WIN)/ntoskrnl.lib tools/pe.py
+	lld-link $(KLDFLAGS) /debug:dwarf /out:$@ $(filter-out tools/pe.py,$^)
+	python3 tools/pe.py fix-checksum $@
+
+# User-mode programs.
+$(BIN)/SecondDriverClient.exe: $(CLIENT_SRC) client/sd_platform_win.c client/*.h include/seconddriver.h
+	@mkdir -p $(@D)
+	$(UCC) $(UCFLAGS) $(CLIENT_SRC) client/sd_platform_win.c -o $@
+
+$(BIN)/sd_target.exe: tests/wine/sd_target.c
+	@mkdir -p $(@D)
+	$(UCC) $(UCFLAGS) $< -o $@
+
+$(BIN)/sd_wine_tests.exe: tests/wine/sd_wine_tests.c include/seconddriver.h
+	@mkdir -p $(@D)
+	$(UCC) $(UCFLAGS) $< -o $@
+
+# The driver's own capture code, built into a user-mode program.
+$(BIN)/sd_probe_test.exe: tests/wine/sd_probe_test.c driver/sd_capture.c tests/wine/harness_kernel.h $(DRIVER_HDR)
+	@mkdir -p $(@D)
+	$(UCC) $(UCFLAGS) -DSD_WIN32_HARNESS -Idriver -Itests/wine \
+	    tests/wine/sd_probe_test.c driver/sd_capture.c -o $@
+
+$(NATIVE)/test_native: tests/native/test_native.c tests/native/fake_kernel.c \
+		driver/sd_ioctl.c client/sd_args.c tests/native/*.h $(DRIVER_HDR) client/*.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(NCFLAGS) tests/native/test_native.c tests/native/fake_kernel.c \
+	    driver/sd_ioctl.c client/sd_args.c -o $@
+
+test:
+	bash scripts/test.sh
+
+demo:
+	bash scripts/demo.sh
+
+clean:
+	rm -rf $(WIN) $(NATIVE)

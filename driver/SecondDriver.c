@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SecondDriver.c - a WDM driver that sets any thread's priority (1..31).
+ *
+ * The driver of "Writing a Windows Kernel Driver from Scratch and Inspecting
+ * IRP Requests with WinDbg", in C, with the seed's names kept so that the
+ * seed's debugger commands work as written:
+ *
+ *   DriverEntry                 create \Device\SecondDriver (admin-only) and
+ *                               the link \??\SecondDriver
+ *   SecondDriverCreateClose     IRP_MJ_CREATE / IRP_MJ_CLOSE
+ *   SecondDriverDeviceControl   IRP_MJ_DEVICE_CONTROL (see sd_ioctl.c)
+ *   SecondDriverUnload          delete the link and the device
+ *
+ * The interface is in include/seconddriver.h and docs/SPEC.md.
+ */
+#include "sd_kernel.h"
+#include "sd_ioctl.h"
+
+DRIVER_INITIALIZE DriverEntry;
+DRIVER_UNLOAD SecondDriverUnload;
+_Dispatch_type_(IRP_MJ_CREATE) _Dispatch_type_(IRP_MJ_CLOSE)
+DRIVER_DISPATCH SecondDriverCreateClose;
+_Dispatch_type_(IRP_MJ_DEVICE_CONTROL)
+DRIVER_DISPATCH SecondDriverDeviceControl;
+
+/*
+ * ntoskrnl exports IoDeviceObjectType as a variable holding the device
+ * object type. mingw-w64 does not declare it. Declared dllimport, as here,
+ * the name reads the exported variable itself; the WDK's spelling
+ * "POBJECT_TYPE *IoDeviceObjectType" (used as *IoDeviceObjectType) is for a
+ * declaration without dllimport that aliases the import-table slot.
+ */
+extern __declspec(dllimport) POBJECT_TYPE IoDeviceObjectType;
+
+_Use_decl_annotations_
+void SdLog(ULONG Level, const char *Format, ...)
+{
+	va_list args;
+
+	va_start(args, Format);
+	vDbgPrintEx(DPFLTR_IHVDRIVER_ID, Level, Format, args);
+	va_end(args);
+}
+
+/*
+ * A SID with two sub-authorities, laid out as the SID structure is, so the
+ * two well-known SIDs can be constants instead of pool allocations.
+ */
+typedef struct _SD_SID2 {
+	UCHAR Revision;
+	UCHAR SubAuthorityCount;
+	SID_IDENTIFIER_AUTHORITY IdentifierAuthority;
+	ULONG SubAuthority[2];
+} SD_SID2;
+
+/* S-1-5-18, Local System ("SY") */
+static const SD_SID2 SdLocalSystemSid = {
+	SID_REVISION, 1, SECURITY_NT_AUTHORITY,
+	{ SECURITY_LOCAL_SYSTEM_RID, 0 }
+};
+
+/* S-1-5-32-544, BUILTIN\Administrators ("BA") */
+static const SD_SID2 SdAdministratorsSid = {
+	SID_REVISION, 2, SECURITY_NT_AUTHORITY,
+	{ SECURITY_BUILTIN_DOMAIN_RID, DOMAIN_ALIAS_RID_ADMINS }
+};
+
+/*
+ * SdApplyDeviceSecurity - give the device object the DACL that the SDDL
+ * string D:P(A;;GA;;;SY)(A;;GA;;;BA) describes: protected (no inherited
+ * ACEs), GENERIC_ALL for SYSTEM and for Administrators, nobody else.
+ *
+ * IoCreateDeviceSecure would do this from the SDDL string, but mingw-w64
+ * has no library behind it, so the driver does what Windows does inside
+ * it: build the security descriptor, open a kernel handle to the device
+ * object and set the DACL through the object manager.
+ */
+SD_INIT_CODE
+static NTSTATUS SdApplyDeviceSecurity(_In_ PDEVICE_OBJECT DeviceObject)
+{
+	SECURITY_DESCRIPTOR sd;
+	ULONG aclBuffer[32];	/* 128 bytes; the ACL needs 52 */
+	PACL acl = (PACL)aclBuffer;
+	PSID system = (PSID)&SdLocalSystemSid;
+	PSID admins = (PSID)&SdAdministratorsSid;
+	ULONG aclLength;
+	HANDLE handle;
+	NTSTATUS status;
+
+	aclLength = sizeof(ACL) +
+		    2 * (ULONG)(sizeof(ACCESS_ALLOWED_ACE) - sizeof(ULONG)) +
+		    RtlLengthSid(system) + RtlLengthSid(admins);
+	if (aclLength > sizeof(aclBuffer))
+		return STATUS_BUFFER_TOO_SMALL;
+
+	status = RtlCreateSecurityDescriptor(&sd, SECURITY_DESCRIPTOR_REVISION);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = RtlCreateAcl(acl, aclLength, ACL_REVISION);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = RtlAddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, system);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = RtlAddAccessAllowedAce(acl, ACL_REVISION, GENERIC_ALL, admins);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = RtlSetDaclSecurityDescriptor(&sd, TRUE, acl, FALSE);
+	if (!NT_SUCCESS(status))
+		return status;
+	sd.Control |= SE_DACL_PROTECTED;	/* the "P" in "D:P" */
+
+	status = ObOpenObjectByPointer(DeviceObject, OBJ_KERNEL_HANDLE, NULL,
+				       WRITE_DAC, IoDeviceObjectType,
+				       KernelMode, &handle);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = ZwSetSecurityObject(handle, DACL_SECURITY_INFORMATION, &sd);
+	ZwClose(handle);
+	return status;
+}
+
+_Use_decl_annotations_
+SD_INIT_CODE
+NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
+{
+	UNICODE_STRING devName = RTL_CONSTANT_STRING(SD_DEVICE_NAME_W);
+	UNICODE_STRING symLink = RTL_CONSTANT_STRING(SD_SYMLINK_NAME_W);
+	PDEVICE_OBJECT DeviceObject;
+	NTSTATUS status;
+
+	UNREFERENCED_PARAMETER(RegistryPath);
+
+	SdInfo("DriverEntry started\n");
+
+	DriverObject->DriverUnload = SecondDriverUnload;
+	DriverObject->MajorFunction[IRP_MJ_CREATE] = SecondDriverCreateClose;
+	DriverObject->MajorFunction[IRP_MJ_CLOSE] = SecondDriverCreateClose;
+	DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = SecondDriverDeviceControl;
+
+	status = IoCreateDevice(DriverObject, 0, &devName, FILE_DEVICE_UNKNOWN,
+				FILE_DEVICE_SECURE_OPEN, FALSE, &DeviceObject);
+	if (!NT_SUCCESS(status)) {
+		SdError("Failed to create device (0x%08lX)\n", (unsigned long)(ULONG)status);
+		return status;
+	}
+
+	/* Secure the device before the symbolic link makes it easy to find. */
+	status = SdApplyDeviceSecurity(DeviceObject);
+	if (!NT_SUCCESS(status)) {
+		SdError("Failed to set the device's security (0x%08lX)\n",
+			(unsigned long)(ULONG)status);
+		IoDeleteDevice(DeviceObject);
+		return status;
+	}
+
+	status = IoCreateSymbolicLink(&symLink, &devName);
+	if (!NT_SUCCESS(status)) {
+		SdError("Failed to create symbolic link (0x%08lX)\n",
+			(unsigned long)(ULONG)status);
+		IoDeleteDevice(DeviceObject);
+		return status;
+	}
+
+	SdInfo("DriverEntry completed successfully\n");
+	return STATUS_SUCCESS;
+}
+
+_Use_decl_annotations_
+SD_PAGED_CODE
+void SecondDriverUnload(PDRIVER_OBJECT DriverObject)
+{
+	UNICODE_STRING symLink = RTL_CONSTANT_STRING(SD_SYMLINK_NAME_W);
+	NTSTATUS status;
+
+	PAGED_CODE();
+
+	status = IoDeleteSymbolicLink(&symLink);
+	if (!NT_SUCCESS(status))
+		SdError("Failed to delete symbolic link (0x%08lX)\n",
+			(unsigned long)(ULONG)status);
+	IoDeleteDevice(DriverObject->DeviceObject);
+
+	SdInfo("unloaded\n");
+}
+
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SecondDriverCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+	UNREFERENCED_PARAMETER(DeviceObject);
+
+	PAGED_CODE();
+
+	Irp->IoStatus.Status = STATUS_SUCCESS;
+	Irp->IoStatus.Information = 0;
+	IoCompleteRequest(Irp, IO_NO_INCREMENT);
+	return STATUS_SUCCESS;
+}
+
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SecondDriverDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
+{
+	PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+	ULONG_PTR information = 0;
+	SD_REQUEST request;
+	NTSTATUS status;
+
+	UNREFERENCED_PARAMETER(DeviceObject);
+
+	PAGED_CODE();
+
+	request.IoControlCode = stack->Parameters.DeviceIoControl.IoControlCode;
+	request.InputBuffer = stack->Parameters.DeviceIoControl.Type3InputBuffer;
+	request.InputBufferLength = stack->Parameters.DeviceIoControl.InputBufferLength;
+	request.OutputBuffer = Irp->UserBuffer;
+	request.OutputBufferLength = stack->Parameters.DeviceIoControl.OutputBufferLength;
+	request.RequestorMode = Irp->RequestorMode;
+
+	status = SdDispatchIoctl(&request, &information);
+
+	/* The one completion path. */
+	Irp->IoStatus.Status = status;
+	Irp->IoStatus.Information = information;
+	IoCompleteRequest(Irp, IO_NO_INCREMENT);
+	return status;
+}

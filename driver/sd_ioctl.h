@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sd_ioctl.h - SecondDriver's IOCTL dispatch, apart from the IRP.
+ *
+ * SecondDriverDeviceControl (SecondDriver.c) copies what it needs from the
+ * IRP's stack location into an SD_REQUEST, calls SdDispatchIoctl, and
+ * completes the IRP with the status and Information it gets back. Keeping
+ * the IRP out of this file lets the native unit tests run every handler on
+ * Linux against fakes of the kernel calls.
+ */
+#ifndef SD_IOCTL_H
+#define SD_IOCTL_H
+
+#include "sd_kernel.h"
+
+typedef struct _SD_REQUEST {
+	ULONG IoControlCode;
+	/* METHOD_NEITHER: the requestor's own pointers, unprobed. */
+	const void *InputBuffer;	/* Parameters.DeviceIoControl.Type3InputBuffer */
+	ULONG InputBufferLength;
+	void *OutputBuffer;		/* Irp->UserBuffer */
+	ULONG OutputBufferLength;
+	KPROCESSOR_MODE RequestorMode;	/* Irp->RequestorMode */
+} SD_REQUEST, *PSD_REQUEST;
+
+/*
+ * One IOCTL's handler. It runs at PASSIVE_LEVEL in the requestor's context,
+ * after the dispatcher has checked InputBufferLength >= the table's minimum.
+ * It returns the request's status and sets *Information (bytes returned).
+ */
+typedef _IRQL_requires_max_(PASSIVE_LEVEL)
+NTSTATUS SD_IOCTL_HANDLER(_In_ const SD_REQUEST *Request,
+			  _Out_ ULONG_PTR *Information);
+
+typedef struct _SD_IOCTL_ENTRY {
+	ULONG Code;			/* IOCTL_SECOND_DRIVER_* */
+	ULONG MinInputLength;		/* shorter input: STATUS_BUFFER_TOO_SMALL */
+	SD_IOCTL_HANDLER *Handler;
+	const char *Name;		/* for logs */
+} SD_IOCTL_ENTRY;
+
+/* The table of every IOCTL the driver answers (sd_ioctl.c). */
+extern const SD_IOCTL_ENTRY SdIoctlTable[];
+extern const ULONG SdIoctlCount;
+
+/* Look Code up in SdIoctlTable; NULL if the driver does not know it. */
+const SD_IOCTL_ENTRY *SdFindIoctl(_In_ ULONG Code);
+
+/*
+ * Run one request: unknown code -> STATUS_INVALID_DEVICE_REQUEST, short
+ * input -> STATUS_BUFFER_TOO_SMALL, otherwise the handler's answer. Logs
+ * the outcome. *Information is 0 unless the handler sets it.
+ */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSTATUS SdDispatchIoctl(_In_ const SD_REQUEST *Request,
+			 _Out_ ULONG_PTR *Information);
+
+/* Handlers, one per IOCTL. */
+SD_IOCTL_HANDLER SdSetPriority;
+
+/* Pure validation of a captured ThreadData (no kernel calls). */
+NTSTATUS SdValidateThreadData(_In_ const ThreadData *Data);
+
+#endif /* SD_IOCTL_H */

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * seconddriver.h - the SecondDriver interface contract.
+ *
+ * This is the one header that names every code, structure and limit of the
+ * interface. The Windows driver, the Win32 client, the Linux kernel module,
+ * Linux user space and the native host tests all include it; none of them
+ * redefines anything declared here. docs/SPEC.md is the prose datasheet of
+ * this file and must be kept in step with it.
+ *
+ * It compiles, warning-free under -Wall -Wextra -Werror, in five places:
+ *   - the Windows kernel driver      (_WIN32, SD_WINDOWS_KERNEL defined)
+ *   - the Win32 client and tests     (_WIN32)
+ *   - the Linux kernel module        (__KERNEL__)
+ *   - Linux user space               (__linux__)
+ *   - native host unit tests         (any hosted C11 compiler)
+ *
+ * Adding an IOCTL: give it a function number below (SD_FUNC_*), its Windows
+ * code (IOCTL_SECOND_DRIVER_*), its Linux code (SD_LINUX_IOCTL_*) and the
+ * structure it carries, with size/offset asserts. Then add one handler and
+ * one table row in the driver (driver/sd_ioctl.c) and in the Linux module,
+ * and one test block per host.
+ */
+#ifndef SECONDDRIVER_H
+#define SECONDDRIVER_H
+
+/* ---------------------------------------------------------------------------
+ * Fixed-width types. ULONG is 4 bytes on Windows (LLP64) but 8 bytes on
+ * 64-bit Linux (LP64), so the wire structures use explicit widths.
+ * ------------------------------------------------------------------------- */
+#if defined(__KERNEL__)
+#include <linux/types.h>
+#include <linux/ioctl.h>
+typedef __u32 sd_u32;
+typedef __s32 sd_s32;
+#else
+#include <stdint.h>
+typedef uint32_t sd_u32;
+typedef int32_t sd_s32;
+#if defined(__linux__)
+#include <linux/ioctl.h>
+#endif
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Names
+ * ------------------------------------------------------------------------- */
+#define SD_DEVICE_NAME_W      L"\\Device\\SecondDriver"  /* kernel device object */
+#define SD_SYMLINK_NAME_W     L"\\??\\SecondDriver"      /* its DOS-device link */
+#define SD_USER_PATH_W        L"\\\\.\\SecondDriver"     /* what CreateFile opens */
+#define SD_USER_PATH_A        "\\\\.\\SecondDriver"
+#define SD_DRIVER_FILE        "SecondDriver.sys"
+#define SD_SERVICE_NAME       "second"                   /* sc create second ... */
+#define SD_LINUX_DEVICE_NAME  "SecondDriver"             /* misc device name */
+#define SD_LINUX_DEVICE_PATH  "/dev/SecondDriver"
+
+/*
+ * Only SYSTEM and the Administrators group may open the Windows device:
+ * the DACL this SDDL describes is built by the driver itself (see
+ * driver/SecondDriver.c), because mingw-w64 has no IoCreateDeviceSecure.
+ */
+#define SD_DEVICE_SDDL        "D:P(A;;GA;;;SY)(A;;GA;;;BA)"
+
+/* ---------------------------------------------------------------------------
+ * Windows I/O control codes
+ *
+ * CTL_CODE(DeviceType, Function, Method, Access) =
+ *     (DeviceType << 16) | (Access << 14) | (Function << 2) | Method
+ *
+ * The device type is written 0x8000u: a signed 0x8000 shifted left by 16
+ * would move a bit into the sign bit of an int, which is undefined in C.
+ *
+ * Deliberate, as in the seed: the IOCTL's device type (0x8000, the first
+ * value of the vendor range 0x8000..0xFFFF) differs from the device object's
+ * type, FILE_DEVICE_UNKNOWN (0x22). The I/O manager does not compare them;
+ * the code only has to be unique to this driver.
+ * ------------------------------------------------------------------------- */
+#define SD_DEVICE_TYPE        0x8000u
+#define SD_METHOD_NEITHER     3u        /* == METHOD_NEITHER */
+#define SD_FILE_ANY_ACCESS    0u        /* == FILE_ANY_ACCESS */
+
+#define SD_CTL_CODE(devtype, function, method, access) \
+	(((sd_u32)(devtype) << 16) | ((sd_u32)(access) << 14) | \
+	 ((sd_u32)(function) << 2) | (sd_u32)(method))
+
+/* Function numbers: 0x800..0xFFF is the range reserved for vendors. */
+#define SD_FUNC_BASE          0x800u
+#define SD_FUNC_SET_PRIORITY  0x800u
+
+/* Set one thread's priority. Input: ThreadData. Output: none. */
+#define IOCTL_SECOND_DRIVER_SET_PRIORITY \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_SET_PRIORITY, \
+		    SD_METHOD_NEITHER, SD_FILE_ANY_ACCESS)
+
+_Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY == 0x80002003u,
+	       "IOCTL_SECOND_DRIVER_SET_PRIORITY must stay 0x80002003");
+
+#if defined(CTL_CODE) && defined(METHOD_NEITHER) && defined(FILE_ANY_ACCESS)
+/* Where the WDK/SDK macro exists, the contract must agree with it. */
+_Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY ==
+	       CTL_CODE(0x8000u, 0x800, METHOD_NEITHER, FILE_ANY_ACCESS),
+	       "SD_CTL_CODE disagrees with CTL_CODE");
+#endif
+
+/* ---------------------------------------------------------------------------
+ * Priorities: the Windows scale, 1 (lowest) .. 31 (highest real-time).
+ * ------------------------------------------------------------------------- */
+#define SD_PRIORITY_MIN       1
+#define SD_PRIORITY_MAX       31
+
+/* ---------------------------------------------------------------------------
+ * ThreadData: the input of SET_PRIORITY.
+ *
+ * Byte-identical to the seed's { ULONG ThreadId; int Priority; } on Windows:
+ * 8 bytes, little-endian, ThreadId at offset 0 and Priority at offset 4.
+ * ------------------------------------------------------------------------- */
+typedef struct ThreadData {
+	sd_u32 ThreadId;   /* Windows thread id, or Linux tid */
+	sd_s32 Priority;   /* SD_PRIORITY_MIN .. SD_PRIORITY_MAX */
+} ThreadData;
+
+_Static_assert(sizeof(ThreadData) == 8, "ThreadData must be 8 bytes");
+_Static_assert(__builtin_offsetof(ThreadData, ThreadId) == 0,
+	       "ThreadId must be at offset 0");
+_Static_assert(__builtin_offsetof(ThreadData, Priority) == 4,
+	       "Priority must be at offset 4");
+_Static_assert(_Alignof(ThreadData) == 4, "ThreadData must be 4-aligned");
+
+/* ---------------------------------------------------------------------------
+ * Linux ioctl codes
+ *
+ * _IOC_NR is 8 bits and the type byte cannot hold 0x8000, so a Linux code
+ * keeps the Windows function number as nr = function - 0x800 under one
+ * magic byte, and encodes the same structure (and so the same size).
+ * ------------------------------------------------------------------------- */
+#define SD_LINUX_MAGIC        0xD5
+#define SD_LINUX_NR(function) ((function) - SD_FUNC_BASE)
+
+#if defined(__KERNEL__) || defined(__linux__)
+#define SD_LINUX_IOCTL_SET_PRIORITY \
+	_IOW(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_SET_PRIORITY), ThreadData)
+
+_Static_assert(_IOC_NR(SD_LINUX_IOCTL_SET_PRIORITY) == 0,
+	       "SET_PRIORITY is function 0x800, nr 0");
+_Static_assert(_IOC_TYPE(SD_LINUX_IOCTL_SET_PRIORITY) == SD_LINUX_MAGIC,
+	       "wrong magic");
+_Static_assert(_IOC_SIZE(SD_LINUX_IOCTL_SET_PRIORITY) == sizeof(ThreadData),
+	       "SET_PRIORITY carries one ThreadData");
+#endif
+
+#endif /* SECONDDRIVER_H */

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# test.sh - every SecondDriver test, on a fresh Debian 12 machine.
+#
+#   bash scripts/test.sh
+#
+# Installs what it needs (apt packages; the Linux kernel packages are
+# downloaded by the VM suite), builds, then runs the suites:
+#   native  driver logic and client parsing, compiled for this host
+#   pe      the built SecondDriver.sys: format, imports, checksum, signature
+#   wine    the driver loaded by Wine 8, end to end
+#   vm      the Linux twin in Debian's own kernel under QEMU (if present)
+# and ends with one line: "N passed, N failed".
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root" || exit 1
+. tests/lib/report.sh
+
+echo "== installing packages (scripts/install-deps.sh)"
+if ! bash scripts/install-deps.sh; then
+	fail "setup: install packages" "see the message above"
+	summary
+	exit 1
+fi
+
+echo "== building (make)"
+if ! make -j2 all >build.log 2>&1; then
+	tail -n 40 build.log
+	fail "setup: build" "make failed; full log in build.log"
+	summary
+	exit 1
+fi
+rm -f build.log
+
+mkdir -p build/test-logs
+suite() {
+	local name=$1 rc
+	shift
+	echo "== $name: $*"
+	"$@" >"build/test-logs/$name.out" 2>&1
+	rc=$?
+	absorb "$name: $*" "build/test-logs/$name.out" "$rc"
+	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "build/test-logs/$name.out"; then
+		fail "$name" "exited $rc (log: build/test-logs/$name.out)"
+	fi
+}
+
+suite native ./build/native/test_native
+suite pe python3 tests/pe/check_pe.py
+suite wine bash tests/wine/run.sh
+if [ -x tests/vm/run.sh ] || [ -f tests/vm/run.sh ]; then
+	suite vm bash tests/vm/run.sh
+fi
+
+summary

@@ -1,0 +1,345 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_native.c - native unit tests: the contract, the driver's IOCTL
+ * dispatch and validation (driver/sd_ioctl.c, against fakes of the kernel),
+ * and the client's argument parsing. No Wine, no VM.
+ *
+ * Prints "PASS name" / "FAIL name: why" and ends with "N passed, N failed".
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_state.h"
+#include "sd_args.h"
+#include "sd_ioctl.h"
+
+static int passed, failed;
+static int case_failed;
+static const char *case_name;
+
+#define CHECK(cond) do {						\
+	if (!(cond) && !case_failed) {					\
+		printf("FAIL %s: %s (line %d)\n", case_name, #cond,	\
+		       __LINE__);					\
+		case_failed = 1;					\
+	}								\
+} while (0)
+
+static void begin(const char *name)
+{
+	case_name = name;
+	case_failed = 0;
+	fake_reset();
+}
+
+static void end(void)
+{
+	if (case_failed) {
+		failed++;
+	} else {
+		passed++;
+		printf("PASS %s\n", case_name);
+	}
+}
+
+/* Send one request through the driver's dispatcher. */
+static NTSTATUS request(ULONG code, const void *in, ULONG inlen,
+			KPROCESSOR_MODE mode, ULONG_PTR *info)
+{
+	SD_REQUEST r = {
+		.IoControlCode = code,
+		.InputBuffer = in,
+		.InputBufferLength = inlen,
+		.RequestorMode = mode,
+	};
+
+	*info = 0xDEAD;
+	return SdDispatchIoctl(&r, info);
+}
+
+static NTSTATUS set_priority(ULONG tid, sd_s32 prio, ULONG_PTR *info)
+{
+	ThreadData td = { tid, prio };
+
+	return request(IOCTL_SECOND_DRIVER_SET_PRIORITY, &td, sizeof(td),
+		       UserMode, info);
+}
+
+/* ---- the contract --------------------------------------------------------- */
+
+static void test_contract(void)
+{
+	sd_u32 code = IOCTL_SECOND_DRIVER_SET_PRIORITY;
+	ThreadData td;
+	unsigned char *b = (unsigned char *)&td;
+
+	begin("contract: SET_PRIORITY is 0x80002003 and decodes to the seed's CTL_CODE");
+	CHECK(code == 0x80002003u);
+	CHECK((code >> 16) == 0x8000u);		/* device type */
+	CHECK(((code >> 14) & 3u) == 0u);	/* FILE_ANY_ACCESS */
+	CHECK(((code >> 2) & 0xFFFu) == 0x800u);/* function */
+	CHECK((code & 3u) == 3u);		/* METHOD_NEITHER */
+	end();
+
+	begin("contract: ThreadData is {u32 ThreadId; s32 Priority}, 8 bytes, little-endian");
+	td.ThreadId = 8520;	/* 0x2148, the seed's debugger session */
+	td.Priority = 31;	/* 0x1F */
+	CHECK(sizeof(td) == 8);
+	CHECK(b[0] == 0x48 && b[1] == 0x21 && b[2] == 0 && b[3] == 0);
+	CHECK(b[4] == 0x1F && b[5] == 0 && b[6] == 0 && b[7] == 0);
+	td.Priority = -1;
+	CHECK(b[4] == 0xFF && b[7] == 0xFF);
+	end();
+
+	begin("contract: priority range is 1..31");
+	CHECK(SD_PRIORITY_MIN == 1 && SD_PRIORITY_MAX == 31);
+	end();
+}
+
+static void test_table(void)
+{
+	ULONG i, j;
+
+	begin("table: every IOCTL is unique, in the vendor range, and has a handler");
+	CHECK(SdIoctlCount >= 1);
+	for (i = 0; i < SdIoctlCount; i++) {
+		const SD_IOCTL_ENTRY *e = &SdIoctlTable[i];
+		ULONG fn = (e->Code >> 2) & 0xFFFu;
+
+		CHECK((e->Code >> 16) == SD_DEVICE_TYPE);
+		CHECK(fn >= 0x800u && fn <= 0xFFFu);
+		CHECK(e->Handler != NULL && e->Name != NULL);
+		CHECK(e->MinInputLength > 0);
+		CHECK(SdFindIoctl(e->Code) == e);
+		for (j = i + 1; j < SdIoctlCount; j++)
+			CHECK(SdIoctlTable[j].Code != e->Code);
+	}
+	CHECK(SdFindIoctl(0x80002007u) == NULL);
+	end();
+}
+
+/* ---- SET_PRIORITY through the dispatcher ---------------------------------- */
+
+static void test_set_priority(void)
+{
+	static const ULONG codes[] = { 0, 0x80002000u, 0x80002007u, 0x80001003u,
+				       0x00222003u, 0xFFFFFFFFu };
+	static const ULONG short_lengths[] = { 0, 1, 4, 7 };
+	static const sd_s32 bad[] = { 0, 32, -1, 100, INT_MIN, INT_MAX };
+	ThreadData td = { 8520, 31 };
+	ULONG_PTR info;
+	NTSTATUS st;
+	size_t i;
+	sd_s32 p;
+
+	begin("set: unknown codes get STATUS_INVALID_DEVICE_REQUEST, nothing looked up");
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		st = request(codes[i], &td, sizeof(td), UserMode, &info);
+		CHECK(st == STATUS_INVALID_DEVICE_REQUEST);
+		CHECK(info == 0);
+	}
+	CHECK(fake.captures == 0 && fake.lookups == 0 && fake.sets == 0);
+	CHECK(fake.last_log_level == DPFLTR_WARNING_LEVEL);
+	CHECK(strstr(fake.last_log, "unknown IOCTL 0xFFFFFFFF") != NULL);
+	end();
+
+	begin("set: input shorter than 8 bytes gets STATUS_BUFFER_TOO_SMALL before the NULL check");
+	for (i = 0; i < sizeof(short_lengths) / sizeof(short_lengths[0]); i++) {
+		st = request(IOCTL_SECOND_DRIVER_SET_PRIORITY, &td,
+			     short_lengths[i], UserMode, &info);
+		CHECK(st == STATUS_BUFFER_TOO_SMALL);
+		st = request(IOCTL_SECOND_DRIVER_SET_PRIORITY, NULL,
+			     short_lengths[i], UserMode, &info);
+		CHECK(st == STATUS_BUFFER_TOO_SMALL);
+		CHECK(info == 0);
+	}
+	CHECK(fake.captures == 0 && fake.lookups == 0);
+	end();
+
+	begin("set: NULL input of length 8 gets STATUS_INVALID_PARAMETER, never read");
+	st = request(IOCTL_SECOND_DRIVER_SET_PRIORITY, NULL, 8, UserMode, &info);
+	CHECK(st == STATUS_INVALID_PARAMETER);
+	CHECK(fake.captures == 0 && fake.lookups == 0);
+	end();
+
+	begin("set: priorities outside 1..31 get STATUS_INVALID_PARAMETER, no lookup");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		st = set_priority(8520, bad[i], &info);
+		CHECK(st == STATUS_INVALID_PARAMETER);
+	}
+	CHECK(fake.captures == (int)(sizeof(bad) / sizeof(bad[0])));
+	CHECK(fake.lookups == 0 && fake.sets == 0);
+	end();
+
+	begin("set: every priority 1..31 reaches KeSetPriorityThread with one reference held");
+	for (p = SD_PRIORITY_MIN; p <= SD_PRIORITY_MAX; p++) {
+		fake_reset();
+		st = set_priority(1234, p, &info);
+		CHECK(st == STATUS_SUCCESS);
+		CHECK(info == 0);
+		CHECK(fake.last_lookup_id == 1234 && fake.set_thread_id == 1234);
+		CHECK(fake.set_priority == p);
+		CHECK(fake.refs_at_set == 1);
+		CHECK(fake.lookups == 1 && fake.sets == 1 && fake.derefs == 1);
+		CHECK(fake.refs == 0);
+	}
+	end();
+
+	begin("set: success logs the seed's line");
+	st = set_priority(8520, 31, &info);
+	CHECK(st == STATUS_SUCCESS);
+	CHECK(fake.last_log_level == DPFLTR_INFO_LEVEL);
+	CHECK(strcmp(fake.last_log,
+		     "SecondDriver: Thread Priority change for 8520 to 31 succeeded!\n") == 0);
+	end();
+
+	begin("set: a failed lookup's status is returned, nothing set or dereferenced");
+	fake.lookup_status = STATUS_INVALID_CID;
+	st = set_priority(99999, 31, &info);
+	CHECK(st == STATUS_INVALID_CID);
+	CHECK(fake.sets == 0 && fake.derefs == 0 && fake.refs == 0);
+	CHECK(strstr(fake.last_log, "SET_PRIORITY (0x80002003) failed: status 0xC000000B"));
+	end();
+
+	begin("set: a capture fault's status is returned, nothing looked up");
+	fake.capture_status = STATUS_ACCESS_VIOLATION;
+	CHECK(set_priority(1, 31, &info) == STATUS_ACCESS_VIOLATION);
+	fake.capture_status = STATUS_DATATYPE_MISALIGNMENT;
+	CHECK(set_priority(1, 31, &info) == STATUS_DATATYPE_MISALIGNMENT);
+	CHECK(fake.lookups == 0 && fake.sets == 0);
+	end();
+
+	begin("set: the requestor mode reaches the capture; longer input is accepted");
+	st = request(IOCTL_SECOND_DRIVER_SET_PRIORITY, &td, sizeof(td),
+		     KernelMode, &info);
+	CHECK(st == STATUS_SUCCESS && fake.capture_mode == KernelMode);
+	{
+		ThreadData two[2] = { { 7, 9 }, { 0, 0 } };
+
+		st = request(IOCTL_SECOND_DRIVER_SET_PRIORITY, two, sizeof(two),
+			     UserMode, &info);
+		CHECK(st == STATUS_SUCCESS && fake.capture_mode == UserMode);
+		CHECK(fake.set_thread_id == 7 && fake.set_priority == 9);
+	}
+	end();
+}
+
+/*
+ * Every path through SET_PRIORITY: each combination of input length, NULL
+ * input, capture result, priority and lookup result. Whatever the outcome,
+ * references taken == references dropped, and a successful lookup is
+ * dereferenced exactly once.
+ */
+static void test_reference_balance(void)
+{
+	static const ULONG lengths[] = { 0, 7, 8, 9 };
+	static const NTSTATUS captures[] = { STATUS_SUCCESS, STATUS_ACCESS_VIOLATION };
+	static const NTSTATUS lookups[] = { STATUS_SUCCESS, STATUS_INVALID_CID,
+					    STATUS_INVALID_PARAMETER };
+	static const sd_s32 prios[] = { -1, 0, 1, 15, 16, 31, 32 };
+	size_t a, b, c, d;
+	int nullp, paths = 0, successes = 0;
+	ULONG_PTR info;
+
+	begin("set: on every path each successful lookup has exactly one dereference");
+	for (a = 0; a < 4; a++)
+	for (nullp = 0; nullp < 2; nullp++)
+	for (b = 0; b < 2; b++)
+	for (c = 0; c < 3; c++)
+	for (d = 0; d < 7; d++) {
+		ThreadData td[2] = { { 42, prios[d] }, { 0, 0 } };
+		int looked_up_ok;
+		NTSTATUS st;
+
+		fake_reset();
+		fake.capture_status = captures[b];
+		fake.lookup_status = lookups[c];
+		st = request(IOCTL_SECOND_DRIVER_SET_PRIORITY,
+			     nullp ? NULL : td, lengths[a], UserMode, &info);
+		looked_up_ok = fake.lookups == 1 && NT_SUCCESS(lookups[c]);
+		CHECK(fake.refs == 0);
+		CHECK(fake.derefs == (looked_up_ok ? 1 : 0));
+		CHECK(fake.sets == fake.derefs);
+		CHECK(NT_SUCCESS(st) == (fake.sets == 1));
+		CHECK(info == 0);
+		paths++;
+		successes += NT_SUCCESS(st);
+	}
+	CHECK(paths == 4 * 2 * 2 * 3 * 7);
+	/* success needs length >= 8, non-NULL, capture ok, lookup ok, 1..31 */
+	CHECK(successes == 2 * 1 * 1 * 1 * 4);
+	end();
+}
+
+/* ---- the client's argument parsing ---------------------------------------- */
+
+static enum sd_args_result parse2(const char *a, const char *b, ThreadData *td)
+{
+	char *argv[] = { "SecondDriverClient", (char *)a, (char *)b, NULL };
+
+	return sd_parse_args(3, argv, td);
+}
+
+static void test_args(void)
+{
+	static const char *bad_tids[] = { "", "abc", "12a", " 1", "1 ", "+1", "-1",
+					  "0x10", "4294967296", "99999999999",
+					  "1.5" };
+	static const char *bad_prios[] = { "0", "32", "-1", "abc", "", "1.5",
+					   "31x", "+5", "2147483648",
+					   "-2147483649", "99999999999" };
+	ThreadData td = { 0, 0 };
+	char *argv[] = { "c", "1", "2", "3", NULL };
+	size_t i;
+
+	begin("args: the seed's \"8520 31\" parses exactly");
+	CHECK(parse2("8520", "31", &td) == SD_ARGS_OK);
+	CHECK(td.ThreadId == 8520 && td.Priority == 31);
+	CHECK(parse2("4294967295", "1", &td) == SD_ARGS_OK);
+	CHECK(td.ThreadId == 4294967295u && td.Priority == 1);
+	end();
+
+	begin("args: malformed or overflowing thread ids are refused");
+	for (i = 0; i < sizeof(bad_tids) / sizeof(bad_tids[0]); i++)
+		CHECK(parse2(bad_tids[i], "31", &td) == SD_ARGS_BAD_TID);
+	end();
+
+	begin("args: priorities outside 1..31 or malformed are refused");
+	for (i = 0; i < sizeof(bad_prios) / sizeof(bad_prios[0]); i++)
+		CHECK(parse2("8520", bad_prios[i], &td) == SD_ARGS_BAD_PRIORITY);
+	end();
+
+	begin("args: wrong argument counts give usage, --help gives help");
+	CHECK(sd_parse_args(1, argv, &td) == SD_ARGS_USAGE);
+	CHECK(sd_parse_args(2, argv, &td) == SD_ARGS_USAGE);
+	CHECK(sd_parse_args(4, argv, &td) == SD_ARGS_USAGE);
+	argv[1] = "--help";
+	CHECK(sd_parse_args(2, argv, &td) == SD_ARGS_HELP);
+	CHECK(sd_args_strerror(SD_ARGS_BAD_PRIORITY) != NULL);
+	end();
+
+	begin("args: strict integer parsers hold their limits");
+	{
+		sd_s32 s;
+		sd_u32 u;
+
+		CHECK(sd_parse_s32("-2147483648", &s) == 0 && s == INT_MIN);
+		CHECK(sd_parse_s32("2147483647", &s) == 0 && s == INT_MAX);
+		CHECK(sd_parse_s32("-", &s) == -1);
+		CHECK(sd_parse_u32("0", &u) == 0 && u == 0);
+		CHECK(sd_parse_u32(NULL, &u) == -1);
+	}
+	end();
+}
+
+int main(void)
+{
+	test_contract();
+	test_table();
+	test_set_priority();
+	test_reference_balance();
+	test_args();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sd_probe_test.c - the driver's own probe-and-copy (driver/sd_capture.c),
+ * fed bad pointers for real, in a user-mode program under Wine.
+ *
+ * Each case must come back from SdCaptureThreadData as a status: a crash
+ * ends the program early, which the runner reports as a failure (no
+ * summary line).
+ */
+#include <stdio.h>
+
+#include "sd_capture.h"
+
+/* Windows x64's MmUserProbeAddress: the end of the user-mode range. */
+#define USER_PROBE_LIMIT 0x00007FFFFFFF0000ull
+
+static int probes;
+
+/* What Windows' ProbeForRead checks, in its order. */
+VOID ProbeForRead(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
+{
+	ULONG_PTR a = (ULONG_PTR)Address;
+
+	probes++;
+	if (Length == 0)
+		return;
+	if (a & (Alignment - 1))
+		RaiseException((DWORD)STATUS_DATATYPE_MISALIGNMENT, 0, 0, NULL);
+	if (a + Length < a || a + Length > USER_PROBE_LIMIT)
+		RaiseException((DWORD)STATUS_ACCESS_VIOLATION, 0, 0, NULL);
+}
+
+static int passed, failed;
+
+static void expect(const char *name, const void *p, KPROCESSOR_MODE mode,
+		   NTSTATUS want)
+{
+	ThreadData out = { 0xAAAAAAAAu, -2 };
+	NTSTATUS got = SdCaptureThreadData(p, mode, &out);
+
+	if (got == want) {
+		passed++;
+		printf("PASS probe: %s -> 0x%08lX\n", name, (unsigned long)got);
+	} else {
+		failed++;
+		printf("FAIL probe: %s: got 0x%08lX, want 0x%08lX\n", name,
+		       (unsigned long)got, (unsigned long)want);
+	}
+}
+
+static void check(const char *name, int ok)
+{
+	if (ok) {
+		passed++;
+		printf("PASS probe: %s\n", name);
+	} else {
+		failed++;
+		printf("FAIL probe: %s\n", name);
+	}
+}
+
+int main(void)
+{
+	unsigned char *pages;
+	DWORD old;
+	ThreadData *good;
+	ThreadData out;
+	int before;
+
+	setvbuf(stdout, NULL, _IONBF, 0);
+
+	/* Two pages: the first readable, the second PAGE_NOACCESS. */
+	pages = VirtualAlloc(NULL, 2 * 4096, MEM_COMMIT | MEM_RESERVE,
+			     PAGE_READWRITE);
+	if (!pages || !VirtualProtect(pages + 4096, 4096, PAGE_NOACCESS, &old)) {
+		printf("FAIL probe: setup: VirtualAlloc/VirtualProtect: %lu\n",
+		       GetLastError());
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+	good = (ThreadData *)(pages + 64);
+	good->ThreadId = 8520;
+	good->Priority = 31;
+
+	/* A good buffer is copied exactly. */
+	out.ThreadId = 0;
+	out.Priority = 0;
+	check("a valid user buffer is captured",
+	      SdCaptureThreadData(good, UserMode, &out) == STATUS_SUCCESS &&
+	      out.ThreadId == 8520 && out.Priority == 31);
+
+	expect("NULL", NULL, UserMode, STATUS_ACCESS_VIOLATION);
+	expect("pointer 1", (void *)1, UserMode, STATUS_DATATYPE_MISALIGNMENT);
+	expect("a struct straddling a PAGE_NOACCESS page",
+	       pages + 4096 - 4, UserMode, STATUS_ACCESS_VIOLATION);
+	expect("a struct inside a PAGE_NOACCESS page",
+	       pages + 4096 + 8, UserMode, STATUS_ACCESS_VIOLATION);
+	expect("a misaligned pointer", pages + 66, UserMode,
+	       STATUS_DATATYPE_MISALIGNMENT);
+	expect("a kernel-range address", (void *)0xFFFFF80000000000ull,
+	       UserMode, STATUS_ACCESS_VIOLATION);
+
+	/* Kernel-mode requestors are trusted: no probe. */
+	before = probes;
+	out.ThreadId = 0;
+	check("a KernelMode buffer is copied without a probe",
+	      SdCaptureThreadData(good, KernelMode, &out) == STATUS_SUCCESS &&
+	      out.ThreadId == 8520 && probes == before);
+
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
