@@ -120,7 +120,7 @@ $(BIN)/sd_wine_tests.exe: tests/wine/sd_wine_tests.c include/seconddriver.h
 $(BIN)/sd_probe_test.exe: tests/wine/sd_probe_test.c driver/sd_capture.c tests/wine/harness_kernel.h $(DRIVER_HDR)
 	@mkdir -p $(@D)
 	$(UCC) $(UCFLAGS) -DSD_WIN32_HARNESS -Idriver -Itests/wine \
-	    tests/wine/sd_probe_test.c driver/sd_capture.c -o $@
+	    tests/wine/sd_probe_test.c driver/sd_capture.c -lntdll -o $@
 
 $(NATIVE)/test_native: tests/native/test_native.c tests/native/fake_kernel.c \
 		driver/sd_ioctl.c client/sd_args.c tests/native/*.h $(DRIVER_HDR) client/*.h

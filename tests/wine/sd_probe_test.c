@@ -100,6 +100,13 @@ int main(void)
 	expect("a kernel-range address", (void *)0xFFFFF80000000000ull,
 	       UserMode, STATUS_ACCESS_VIOLATION);
 
+	/* What a caller of DeviceIoControl sees for the two capture faults
+	 * (docs/SPEC.md section 5). */
+	check("STATUS_ACCESS_VIOLATION reaches the caller as error 998",
+	      RtlNtStatusToDosError(STATUS_ACCESS_VIOLATION) == ERROR_NOACCESS);
+	check("STATUS_DATATYPE_MISALIGNMENT reaches the caller as error 998",
+	      RtlNtStatusToDosError(STATUS_DATATYPE_MISALIGNMENT) == ERROR_NOACCESS);
+
 	/* Kernel-mode requestors are trusted: no probe. */
 	before = probes;
 	out.ThreadId = 0;
