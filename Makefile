@@ -45,7 +45,8 @@ KLDFLAGS  := /driver /subsystem:native /entry:DriverEntry /nodefaultlib \
              /dynamicbase /nxcompat /section:INIT,erd
 
 DRIVER_SRC := driver/SecondDriver.c driver/sd_ioctl.c driver/sd_capture.c
-DRIVER_HDR := include/seconddriver.h $(wildcard driver/*.h)
+# Objects also depend on this Makefile, so changed flags rebuild them.
+DRIVER_HDR := include/seconddriver.h $(wildcard driver/*.h) Makefile
 
 # --- user mode: clang's GNU target with mingw-w64's CRT (SEH in C) ----------
 UCC       := clang --target=x86_64-w64-windows-gnu -fms-extensions \

@@ -8,6 +8,7 @@
 #   native  driver logic and client parsing, compiled for this host
 #   pe      the built SecondDriver.sys: format, imports, checksum, signature
 #   wine    the driver loaded by Wine 8, end to end
+#   wine-debug  the seed's debugger session, replayed with gdb under Wine
 #   vm      the Linux twin in Debian's own kernel under QEMU (if present)
 # and ends with one line: "N passed, N failed".
 set -u
@@ -47,6 +48,7 @@ suite() {
 suite native ./build/native/test_native
 suite pe python3 tests/pe/check_pe.py
 suite wine bash tests/wine/run.sh
+suite wine-debug bash tests/wine/test_debug.sh
 if [ -x tests/vm/run.sh ] || [ -f tests/vm/run.sh ]; then
 	suite vm bash tests/vm/run.sh
 fi

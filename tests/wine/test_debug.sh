@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# test_debug.sh - runs scripts/debug-wine.sh (the seed's debugger session,
+# under Wine with gdb) and checks what it printed against what was sent.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/report.sh"
+
+prio=27
+out=$(mktemp)
+bash "$here/../../scripts/debug-wine.sh" "$prio" >"$out" 2>&1
+rc=$?
+tid=$(sed -n 's/^target thread: \([0-9]*\)$/\1/p' "$out")
+irp=$(grep '^SD-IRP ' "$out")
+echo "    $irp"
+
+check "debug: scripts/debug-wine.sh exits 0" [ "$rc" -eq 0 ]
+check "debug: gdb stopped at the breakpoint line in SecondDriverDeviceControl" \
+	grep -qE 'SecondDriverDeviceControl \(DeviceObject=.*Irp=.*\) at driver/SecondDriver.c:[0-9]+' "$out"
+check "debug: the IRP is IRP_MJ_DEVICE_CONTROL (14)" grep -q 'major=14 ' <<<"$irp"
+check "debug: IoControlCode 0x80002003, InputBufferLength 8" \
+	grep -q 'code=0x80002003 inlen=8 ' <<<"$irp"
+check "debug: the input buffer holds the client's thread id ($tid)" \
+	eval '[ -n "$tid" ] && grep -q "tid=$tid " <<<"$irp"'
+check "debug: the input buffer holds the client's priority ($prio)" \
+	grep -qE "priority=$prio\$" <<<"$irp"
+check "debug: the buffer reads as two little-endian ints" \
+	grep -qE "^0x[0-9a-f]+:[[:space:]]+0x0*$(printf '%x' "${tid:-0}")[[:space:]]+0x0*$(printf '%x' "$prio")\$" "$out"
+check "debug: gdb detached" grep -q '^SD-DETACHED' "$out"
+check "debug: the request completed after the detach (client exit 0)" \
+	grep -q '^SD-CLIENT exit=0$' "$out"
+check "debug: the driver host still answers afterwards" \
+	grep -q '^SD-HOST open: error 0$' "$out"
+if [ "$SD_FAILED" -ne 0 ]; then
+	sed 's/^/    | /' "$out" | tail -n 40
+fi
+rm -f "$out"
+summary
