@@ -7,6 +7,7 @@
 # downloaded by the VM suite), builds, then runs the suites:
 #   native  driver logic and client parsing, compiled for this host
 #   pe      the built SecondDriver.sys: format, imports, checksum, signature
+#   docs    the docs and scripts still match the code
 #   wine    the driver loaded by Wine 8, end to end
 #   wine-debug  the seed's debugger session, replayed with gdb under Wine
 #   vm      the Linux twin in Debian's own kernel under QEMU (if present)
@@ -47,6 +48,7 @@ suite() {
 
 suite native ./build/native/test_native
 suite pe python3 tests/pe/check_pe.py
+suite docs bash tests/docs/check_docs.sh
 suite wine bash tests/wine/run.sh
 suite wine-debug bash tests/wine/test_debug.sh
 if [ -x tests/vm/run.sh ] || [ -f tests/vm/run.sh ]; then
