@@ -11,6 +11,11 @@
 #   build/win/debug/SecondDriver.sys    -O0, DWARF symbols, for gdb under Wine
 #   build/win/bin/*.exe                 client and Wine test programs
 #   build/native/                       native unit tests
+#   build/linux/                        Linux client and VM test programs
+#                                       (static; *32 are the i386 builds)
+#   make module KDIR=...                the Linux twin, linux/seconddriver.ko
+#                                       (tests/vm/run.sh builds it against
+#                                       Debian's unpacked kernel headers)
 
 BUILD     ?= build
 WIN       := $(BUILD)/win
@@ -18,6 +23,7 @@ REL       := $(WIN)/release
 DBG       := $(WIN)/debug
 BIN       := $(WIN)/bin
 NATIVE    := $(BUILD)/native
+LNX       := $(BUILD)/linux
 
 DDK_INC   ?= /usr/share/mingw-w64/include/ddk
 MINGW_INC ?= /usr/x86_64-w64-mingw32/include
@@ -55,18 +61,25 @@ UCFLAGS   := $(WARN) -O1 -Iinclude -Iclient
 
 CLIENT_SRC := client/sd_client.c client/sd_args.c
 
+# --- Linux user space: static, for the busybox VM; i386 for compat_ioctl ---
+LCC       := gcc
+LCFLAGS   := $(WARN) -O2 -static -Iinclude -Iclient
+LINUX_BINS := $(LNX)/SecondDriverClient $(LNX)/SecondDriverClient32 \
+              $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_bench
+
 # --- native unit tests -------------------------------------------------------
 HOSTCC    ?= gcc
 NCFLAGS   := $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
-             -DSD_HOST_TEST -Iinclude -Idriver -Iclient -Itests/native
+             -DSD_HOST_TEST -Iinclude -Idriver -Iclient -Ilinux -Itests/native
 
-.PHONY: all driver client wine-tests native clean test demo
-all: driver client wine-tests native
+.PHONY: all driver client wine-tests native linux-user module clean test demo
+all: driver client wine-tests native linux-user
 
 driver: $(REL)/SecondDriver.sys $(DBG)/SecondDriver.sys
 client: $(BIN)/SecondDriverClient.exe
 wine-tests: $(BIN)/sd_target.exe $(BIN)/sd_wine_tests.exe $(BIN)/sd_probe_test.exe
 native: $(NATIVE)/test_native
+linux-user: $(LINUX_BINS)
 
 $(WIN)/ntoskrnl.lib: driver/ntoskrnl.def
 	@mkdir -p $(@D)
@@ -124,10 +137,38 @@ $(BIN)/sd_probe_test.exe: tests/wine/sd_probe_test.c driver/sd_capture.c tests/w
 	    tests/wine/sd_probe_test.c driver/sd_capture.c -lntdll -o $@
 
 $(NATIVE)/test_native: tests/native/test_native.c tests/native/fake_kernel.c \
-		driver/sd_ioctl.c client/sd_args.c tests/native/*.h $(DRIVER_HDR) client/*.h
+		driver/sd_ioctl.c client/sd_args.c linux/sd_map.c linux/sd_map.h \
+		tests/native/*.h $(DRIVER_HDR) client/*.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(NCFLAGS) tests/native/test_native.c tests/native/fake_kernel.c \
-	    driver/sd_ioctl.c client/sd_args.c -o $@
+	    driver/sd_ioctl.c client/sd_args.c linux/sd_map.c -o $@
+
+# The Linux programs.
+LINUX_CLIENT := $(CLIENT_SRC) client/sd_platform_linux.c
+$(LNX)/SecondDriverClient: $(LINUX_CLIENT) client/*.h include/seconddriver.h Makefile
+	@mkdir -p $(@D)
+	$(LCC) $(LCFLAGS) $(LINUX_CLIENT) -o $@
+
+$(LNX)/SecondDriverClient32: $(LINUX_CLIENT) client/*.h include/seconddriver.h Makefile
+	@mkdir -p $(@D)
+	$(LCC) -m32 $(LCFLAGS) $(LINUX_CLIENT) -o $@
+
+$(LNX)/sd_vmtest: tests/vm/sd_vmtest.c include/seconddriver.h Makefile
+	@mkdir -p $(@D)
+	$(LCC) $(LCFLAGS) -pthread $< -o $@
+
+$(LNX)/sd_vmtest32: tests/vm/sd_vmtest.c include/seconddriver.h Makefile
+	@mkdir -p $(@D)
+	$(LCC) -m32 $(LCFLAGS) -pthread $< -o $@
+
+$(LNX)/sd_bench: bench/sd_bench.c include/seconddriver.h linux/sd_map.c linux/sd_map.h Makefile
+	@mkdir -p $(@D)
+	$(LCC) $(LCFLAGS) -Ilinux -pthread bench/sd_bench.c linux/sd_map.c -o $@
+
+# The kernel module, against KDIR (default: the running kernel's headers).
+KDIR ?= /lib/modules/$(shell uname -r)/build
+module:
+	$(MAKE) -C linux KDIR=$(KDIR)
 
 test:
 	bash scripts/test.sh
@@ -136,4 +177,4 @@ demo:
 	bash scripts/demo.sh
 
 clean:
-	rm -rf $(WIN) $(NATIVE)
+	rm -rf $(WIN) $(NATIVE) $(LNX)

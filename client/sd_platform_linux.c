@@ -3,6 +3,7 @@
  * sd_platform_linux.c - the client's Linux seam: /dev/SecondDriver through
  * open(2) and ioctl(2).
  */
+#define _POSIX_C_SOURCE 200809L	/* O_CLOEXEC under -std=c11 */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>

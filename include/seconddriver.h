@@ -132,6 +132,12 @@ _Static_assert(_Alignof(ThreadData) == 4, "ThreadData must be 4-aligned");
  * _IOC_NR is 8 bits and the type byte cannot hold 0x8000, so a Linux code
  * keeps the Windows function number as nr = function - 0x800 under one
  * magic byte, and encodes the same structure (and so the same size).
+ *
+ * 0xD5 is unassigned in the kernel's list of ioctl magic numbers
+ * (Documentation/userspace-api/ioctl/ioctl-number.rst, checked in 6.1:
+ * the list goes from 0xCF to 0xDB). Every structure an ioctl carries has
+ * fixed-width fields; a pointer, should one ever travel, goes as a __u64,
+ * so that 32-bit callers use the same layout (compat_ptr_ioctl).
  * ------------------------------------------------------------------------- */
 #define SD_LINUX_MAGIC        0xD5
 #define SD_LINUX_NR(function) ((function) - SD_FUNC_BASE)

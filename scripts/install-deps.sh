@@ -12,7 +12,7 @@ PKGS=(
   wine wine64
   # the Linux twin: QEMU TCG, a busybox initramfs, the kernel's build needs
   qemu-system-x86 busybox-static cpio gcc make libc6-dev gcc-multilib
-  libelf-dev bc xz-utils
+  libelf-dev bc xz-utils kmod
   # tests and debugging
   cmake gdb iproute2 procps
 )

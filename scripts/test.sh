@@ -10,7 +10,8 @@
 #   docs    the docs and scripts still match the code
 #   wine    the driver loaded by Wine 8, end to end
 #   wine-debug  the seed's debugger session, replayed with gdb under Wine
-#   vm      the Linux twin in Debian's own kernel under QEMU (if present)
+#   vm      the Linux twin in Debian's own kernel under QEMU
+#   vm-debug    the debugger session on the Linux twin (gdb on QEMU's stub)
 # and ends with one line: "N passed, N failed".
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,8 +52,7 @@ suite pe python3 tests/pe/check_pe.py
 suite docs bash tests/docs/check_docs.sh
 suite wine bash tests/wine/run.sh
 suite wine-debug bash tests/wine/test_debug.sh
-if [ -x tests/vm/run.sh ] || [ -f tests/vm/run.sh ]; then
-	suite vm bash tests/vm/run.sh
-fi
+suite vm bash tests/vm/run.sh
+suite vm-debug bash tests/vm/test_debug.sh
 
 summary

@@ -21,7 +21,18 @@ check "docs: SPEC gives the header's IOCTL code 0x80002003" \
 	eval 'grep -q "== 0x80002003u" include/seconddriver.h && grep -q "0x80002003" docs/SPEC.md'
 check "docs: the README's test command is what .ci/run runs" \
 	eval 'grep -q "bash scripts/test.sh" README.md && grep -q "^bash scripts/test.sh" .ci/run'
-for s in scripts/demo.sh scripts/test.sh scripts/debug-wine.sh; do
+bp=$(sed -n "s/^line=\$(grep -n '\(.*\)' \"\$src\".*/\1/p" scripts/debug-vm.sh)
+check "docs: debug-vm.sh's breakpoint line ($bp) is in the Linux ioctl handler" \
+	eval '[ -n "$bp" ] && grep -qF "$bp" linux/seconddriver_main.c &&
+	      sed -n "/^static long sd_ioctl_set_priority/,/^}/p" linux/seconddriver_main.c | grep -qF "$bp"'
+check "docs: SPEC gives the Linux SET code 0x4008D500 (the native tests assert it)" \
+	grep -q '0x4008D500' docs/SPEC.md
+check "docs: SPEC's nice row is the table the tests type in" \
+	grep -qF '| nice | 19 | 18 | 15 | 12 | 9 | 6 | 3 | 0 | −3 | −6 | −9 | −12 | −15 | −18 | −20 |' docs/SPEC.md
+check "docs: the module's magic byte in SPEC is the header's" \
+	eval 'grep -q "^#define SD_LINUX_MAGIC        0xD5$" include/seconddriver.h && grep -q "0xD5" docs/SPEC.md'
+for s in scripts/demo.sh scripts/test.sh scripts/debug-wine.sh scripts/debug-vm.sh \
+	tests/vm/run.sh bench/run.sh; do
 	check "docs: $s, named in the docs, exists" [ -f "$s" ]
 done
 summary

@@ -2,7 +2,8 @@
 /*
  * test_native.c - native unit tests: the contract, the driver's IOCTL
  * dispatch and validation (driver/sd_ioctl.c, against fakes of the kernel),
- * and the client's argument parsing. No Wine, no VM.
+ * the client's argument parsing, and the Linux twin's priority mapping
+ * (linux/sd_map.c). No Wine, no VM.
  *
  * Prints "PASS name" / "FAIL name: why" and ends with "N passed, N failed".
  */
@@ -13,6 +14,7 @@
 #include "fake_state.h"
 #include "sd_args.h"
 #include "sd_ioctl.h"
+#include "sd_map.h"
 
 static int passed, failed;
 static int case_failed;
@@ -95,6 +97,16 @@ static void test_contract(void)
 	begin("contract: priority range is 1..31");
 	CHECK(SD_PRIORITY_MIN == 1 && SD_PRIORITY_MAX == 31);
 	end();
+
+#ifdef __linux__
+	begin("contract: Linux SET_PRIORITY is _IOW(0xD5, 0, ThreadData) = 0x4008D500");
+	CHECK(SD_LINUX_IOCTL_SET_PRIORITY == 0x4008D500u);
+	CHECK(_IOC_DIR(SD_LINUX_IOCTL_SET_PRIORITY) == _IOC_WRITE);
+	CHECK(_IOC_TYPE(SD_LINUX_IOCTL_SET_PRIORITY) == 0xD5);
+	CHECK(_IOC_NR(SD_LINUX_IOCTL_SET_PRIORITY) == SD_FUNC_SET_PRIORITY - 0x800u);
+	CHECK(_IOC_SIZE(SD_LINUX_IOCTL_SET_PRIORITY) == 8);
+	end();
+#endif
 }
 
 static void test_table(void)
@@ -333,6 +345,92 @@ static void test_args(void)
 	end();
 }
 
+/*
+ * The Linux twin's mapping (linux/sd_map.c) against the table the spec
+ * writes out (docs/SPEC.md 9.3), typed here by hand, not computed.
+ */
+static const int spec_nice[16] = {
+	0, 19, 18, 15, 12, 9, 6, 3, 0, -3, -6, -9, -12, -15, -18, -20
+};
+
+static void test_linux_map(void)
+{
+	struct sd_sched m;
+	sd_s32 level;
+	int nice;
+
+	begin("linux map: levels 1..15 are SCHED_OTHER at the spec's nice values");
+	for (level = 1; level <= 15; level++) {
+		m.policy = 99;
+		CHECK(sd_map_from_level(level, &m) == 0);
+		CHECK(m.policy == SD_SCHED_OTHER && m.nice == spec_nice[level] &&
+		      m.rt_priority == 0);
+	}
+	end();
+
+	begin("linux map: levels 16..31 are SCHED_RR 1..16 at nice 0");
+	for (level = 16; level <= 31; level++) {
+		CHECK(sd_map_from_level(level, &m) == 0);
+		CHECK(m.policy == SD_SCHED_RR && m.rt_priority == (sd_u32)(level - 15) &&
+		      m.nice == 0);
+	}
+	end();
+
+	begin("linux map: levels off the scale are refused and leave the output alone");
+	{
+		static const sd_s32 bad[] = { 0, 32, -1, INT_MIN, INT_MAX };
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			m.policy = 77;
+			CHECK(sd_map_from_level(bad[i], &m) == -1 && m.policy == 77);
+			CHECK(!sd_level_valid(bad[i]));
+		}
+	}
+	end();
+
+	begin("linux map: every level reads back as itself");
+	for (level = 1; level <= 31; level++) {
+		CHECK(sd_map_from_level(level, &m) == 0);
+		CHECK(sd_map_to_level(m.policy, m.nice, m.rt_priority) == level);
+	}
+	end();
+
+	begin("linux map: any nice reads as the nearest level, ties toward 8");
+	for (nice = -20; nice <= 19; nice++) {
+		sd_s32 got = sd_map_to_level(SD_SCHED_OTHER, nice, 0);
+		int d = spec_nice[got] > nice ? spec_nice[got] - nice : nice - spec_nice[got];
+		sd_s32 l;
+
+		CHECK(got >= 1 && got <= 15);
+		for (l = 1; l <= 15; l++) {
+			int dl = spec_nice[l] > nice ? spec_nice[l] - nice : nice - spec_nice[l];
+
+			CHECK(dl >= d);	/* nothing nearer */
+		}
+		CHECK(sd_map_to_level(SD_SCHED_BATCH, nice, 0) == got);
+	}
+	/* Worked by hand. The only tie on the scale is -19, between 14 and 15. */
+	CHECK(sd_map_to_level(SD_SCHED_OTHER, 1, 0) == 8);
+	CHECK(sd_map_to_level(SD_SCHED_OTHER, -19, 0) == 14);	/* -18 vs -20 */
+	CHECK(sd_map_to_level(SD_SCHED_OTHER, 17, 0) == 2);
+	CHECK(sd_map_to_level(SD_SCHED_OTHER, 16, 0) == 3);
+	CHECK(sd_map_to_level(SD_SCHED_OTHER, 2, 0) == 7);
+	CHECK(sd_map_to_level(SD_SCHED_OTHER, -2, 0) == 9);
+	end();
+
+	begin("linux map: IDLE, FIFO/RR, DEADLINE and unknown policies read as the spec says");
+	CHECK(sd_map_to_level(SD_SCHED_IDLE, 0, 0) == 1);
+	CHECK(sd_map_to_level(SD_SCHED_FIFO, 0, 1) == 16);
+	CHECK(sd_map_to_level(SD_SCHED_RR, 0, 16) == 31);
+	CHECK(sd_map_to_level(SD_SCHED_FIFO, 0, 50) == 31);
+	CHECK(sd_map_to_level(SD_SCHED_RR, 0, 99) == 31);
+	CHECK(sd_map_to_level(SD_SCHED_DEADLINE, 0, 0) == 31);
+	CHECK(sd_map_to_level(4, 0, 0) == -1);
+	CHECK(sd_map_to_level(7, 0, 0) == -1);
+	end();
+}
+
 int main(void)
 {
 	test_contract();
@@ -340,6 +438,7 @@ int main(void)
 	test_set_priority();
 	test_reference_balance();
 	test_args();
+	test_linux_map();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

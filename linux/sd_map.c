@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * sd_map.c - the Windows priority scale on Linux scheduling policies.
+ * See sd_map.h and docs/SPEC.md section 9.
+ */
+#ifdef __KERNEL__
+#include <linux/build_bug.h>
+#include <uapi/linux/sched.h>
+#endif
+
+#include "sd_map.h"
+
+#ifdef __KERNEL__
+static_assert(SD_SCHED_OTHER == SCHED_NORMAL);
+static_assert(SD_SCHED_FIFO == SCHED_FIFO);
+static_assert(SD_SCHED_RR == SCHED_RR);
+static_assert(SD_SCHED_BATCH == SCHED_BATCH);
+static_assert(SD_SCHED_IDLE == SCHED_IDLE);
+static_assert(SD_SCHED_DEADLINE == SCHED_DEADLINE);
+#endif
+
+int sd_level_valid(sd_s32 level)
+{
+	return level >= SD_PRIORITY_MIN && level <= SD_PRIORITY_MAX;
+}
+
+static sd_s32 sd_nice_of_level(sd_s32 level)
+{
+	sd_s32 nice = 3 * (8 - level);
+
+	if (nice < SD_NICE_MIN)
+		nice = SD_NICE_MIN;
+	if (nice > SD_NICE_MAX)
+		nice = SD_NICE_MAX;
+	return nice;
+}
+
+int sd_map_from_level(sd_s32 level, struct sd_sched *out)
+{
+	if (!sd_level_valid(level))
+		return -1;
+	if (level <= SD_RT_LEVEL_BASE) {
+		out->policy = SD_SCHED_OTHER;
+		out->nice = sd_nice_of_level(level);
+		out->rt_priority = 0;
+	} else {
+		out->policy = SD_SCHED_RR;
+		out->nice = 0;
+		out->rt_priority = (sd_u32)(level - SD_RT_LEVEL_BASE);
+	}
+	return 0;
+}
+
+static sd_s32 sd_distance(sd_s32 a, sd_s32 b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* The level 1..15 whose nice is nearest to nice; on a tie, nearest to 8. */
+static sd_s32 sd_level_of_nice(sd_s32 nice)
+{
+	sd_s32 best = 8, level;
+
+	for (level = SD_PRIORITY_MIN; level <= SD_RT_LEVEL_BASE; level++) {
+		sd_s32 d = sd_distance(sd_nice_of_level(level), nice);
+		sd_s32 bd = sd_distance(sd_nice_of_level(best), nice);
+
+		if (d < bd || (d == bd && sd_distance(level, 8) < sd_distance(best, 8)))
+			best = level;
+	}
+	return best;
+}
+
+sd_s32 sd_map_to_level(sd_u32 policy, sd_s32 nice, sd_u32 rt_priority)
+{
+	switch (policy) {
+	case SD_SCHED_OTHER:
+	case SD_SCHED_BATCH:
+		return sd_level_of_nice(nice);
+	case SD_SCHED_IDLE:
+		return SD_PRIORITY_MIN;
+	case SD_SCHED_FIFO:
+	case SD_SCHED_RR:
+		if (rt_priority > SD_RT_PRIO_MAX)
+			rt_priority = SD_RT_PRIO_MAX;
+		return SD_RT_LEVEL_BASE + (sd_s32)rt_priority;
+	case SD_SCHED_DEADLINE:
+		return SD_PRIORITY_MAX;
+	default:
+		return -1;
+	}
+}

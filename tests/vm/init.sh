@@ -1,0 +1,138 @@
+#!/bin/busybox sh
+# init.sh - /init of the Linux twin's test VM (busybox, no udev, one CPU).
+#
+# /sd/mode says what to do:
+#   test   every in-VM test; prints PASS/FAIL lines, then SD-VM-END
+#   bench  bench/sd_bench, then SD-VM-END
+#   debug  prints SD-TEXT <addr of the module's .text>, waits for a line on
+#          /dev/ttyS1 (the debugger is ready), runs the client once with
+#          /sd/debug-priority, then the tests as in test mode
+# and powers the VM off. Tests run as root; target processes block.
+/bin/busybox mkdir -p /usr/bin /usr/sbin
+/bin/busybox --install -s
+export PATH=/sd:/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev	# DEVTMPFS_MOUNT is off in Debian's kernel
+mode=$(cat /sd/mode)
+MOD=seconddriver
+DEV=/dev/SecondDriver
+
+ok() {	# ok NAME COMMAND...: PASS when the command succeeds
+	name=$1
+	shift
+	if "$@"; then echo "PASS [vm] $name"; else echo "FAIL [vm] $name"; fi
+}
+
+finish() {
+	echo "SD-VM-END"
+	sync
+	poweroff -f
+}
+
+echo "SD-VM-BEGIN mode=$mode kernel=$(uname -r)"
+
+# The tests read the driver's pr_debug lines; the benchmark first runs
+# without them (the default when loaded without dyndbg=+p).
+dyndbg=dyndbg=+p
+[ "$mode" = bench ] && dyndbg=
+if ! insmod /sd/$MOD.ko $dyndbg; then
+	echo "FAIL [vm] module: insmod $MOD.ko $dyndbg"
+	finish
+fi
+echo "PASS [vm] module: insmod $MOD.ko $dyndbg"
+ok "module: $DEV is a character device" test -c $DEV
+ok "module: $DEV has mode 0600, root:root (miscdevice.mode; no udev here)" \
+	test "$(stat -c '%a %u %g' $DEV)" = "600 0 0"
+
+if [ "$mode" = bench ]; then
+	echo "bench: -- the module's pr_debug lines off (loaded without dyndbg=+p)"
+	sd_bench
+	echo "module $MOD +p" >/proc/dynamic_debug/control
+	echo "bench: -- the module's pr_debug lines on (dyndbg=+p, as the tests load it)"
+	sd_bench
+	finish
+fi
+
+if [ "$mode" = debug ]; then
+	echo "SD-TEXT $(cat /sys/module/$MOD/sections/.text)"
+	stty -F /dev/ttyS1 raw -echo 2>/dev/null
+	read -r go </dev/ttyS1
+	sleep 1000 &
+	target=$!
+	prio=$(cat /sd/debug-priority)
+	echo "SD-DEBUG-TARGET $target"
+	echo "SD-DEBUG-RUN SecondDriverClient $target $prio"
+	SecondDriverClient $target "$prio"
+	echo "SD-DEBUG-CLIENT-EXIT $?"
+	echo "SD-DEBUG-AFTER $(sd_vmtest show $target)"
+	kill $target
+fi
+
+# --- the test program: levels, errors, privilege; then the i386 build ------
+echo "# sd_vmtest all"
+sd_vmtest all
+echo "# sd_vmtest32 errors (i386 build, through compat_ioctl)"
+sd_vmtest32 errors
+
+# --- pid namespaces: a thread id of the parent namespace is not found ------
+sleep 1000 &
+outside=$!
+echo "# unshare -p -f sd_vmtest nsprobe $outside"
+unshare -p -f sd_vmtest nsprobe $outside
+kill $outside
+
+# --- the client, 64- and 32-bit ------------------------------------------
+reqs() { dmesg | grep -c "SET_PRIORITY from pid"; }
+sleep 1000 &
+target=$!
+out=$(SecondDriverClient $target 31)
+ok "client: SecondDriverClient $target 31 succeeds and says so" \
+	test $? -eq 0 -a -n "$(echo "$out" | grep 'succeeded')"
+ok "client: the target is now SCHED_RR, rt priority 16 (policy nice rt: $(sd_vmtest show $target))" \
+	test "$(sd_vmtest show $target)" = "2 0 16"
+ok "client: the driver logged the change (pr_debug, dyndbg=+p)" \
+	test -n "$(dmesg | grep "Thread Priority change for $target to 31 succeeded")"
+SecondDriverClient32 $target 3 >/dev/null
+ok "client: the i386 client sets level 3 through compat_ioctl (exit $?, now: $(sd_vmtest show $target))" \
+	test "$(sd_vmtest show $target)" = "0 15 0"
+
+before=$(reqs)
+for args in "$target 32" "$target 0" "abc 5" "$target -1" "$target 1x" "4294967296 5" "1" "1 2 3"; do
+	# shellcheck disable=SC2086
+	SecondDriverClient $args >/dev/null 2>&1
+	rc=$?
+	ok "client: refuses \"$args\" with exit 2 (got $rc)" test $rc -eq 2
+done
+SecondDriverClient32 $target 99 >/dev/null 2>&1
+ok "client: the i386 client refuses priority 99 with exit 2" test $? -eq 2
+ok "client: no refused argument reached the driver (request lines: $before -> $(reqs))" \
+	test "$(reqs)" = "$before"
+SecondDriverClient --help >/dev/null
+ok "client: --help exits 0" test $? -eq 0
+err=$(SecondDriverClient 1073741808 5 2>&1)
+rc=$?
+ok "client: a missing thread exits 1 with the errno's text (\"$err\")" \
+	test $rc -eq 1 -a -n "$(echo "$err" | grep 'No such process')"
+kill $target
+dmesg | grep -E 'seconddriver|SecondDriver' | tail -n 4 | sed 's/^/# dmesg: /'
+
+# --- unload: an open file keeps the module --------------------------------
+exec 3<$DEV
+rmmod $MOD 2>/dev/null
+ok "unload: rmmod is refused while a file is open" test $? -ne 0
+ok "unload: the module and $DEV are still there" test -c $DEV -a -d /sys/module/$MOD
+exec 3<&-
+ok "unload: after the close, rmmod succeeds" rmmod $MOD
+ok "unload: $DEV is gone" test ! -e $DEV
+ok "unload: the module is gone" test ! -d /sys/module/$MOD
+ok "unload: the module logged its unload" test -n "$(dmesg | grep "$MOD: unloaded")"
+
+# --- afterwards: no warning, no oops; only the out-of-tree taint -----------
+bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection' | head -n 3)
+ok "kernel: dmesg has no WARN, BUG or Oops${bad:+: $bad}" test -z "$bad"
+taint=$(cat /proc/sys/kernel/tainted)
+# 4096 = O (out-of-tree module), 8192 = E (unsigned module)
+ok "kernel: the only taint is out-of-tree/unsigned (O, E), tainted=$taint" \
+	test $((taint & ~(4096 | 8192))) -eq 0 -a $((taint & 4096)) -ne 0
+finish

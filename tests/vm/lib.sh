@@ -1,0 +1,90 @@
+# shellcheck shell=bash
+# lib.sh - build and boot the Linux twin's test VM. Sourced by tests/vm/run.sh,
+# bench/run.sh and scripts/debug-vm.sh.
+#
+#   vm_prepare          kernel packages, the module, the static programs
+#   vm_initramfs MODE   pack the busybox initramfs; MODE is test, bench or debug
+#                       (debug: the client sends VM_DEBUG_PRIORITY, default 31)
+#   vm_boot LOG [QEMU ARGS...]
+#                       boot it under QEMU TCG with a hard timeout; the
+#                       serial console goes to LOG (escape codes and \r removed)
+#
+# Everything lands under build/vm/. Nothing listens on the network: the VM
+# has no network device, and only debug-vm.sh opens QEMU's gdb stub, on
+# 127.0.0.1.
+
+VM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VM_DIR=$VM_ROOT/build/vm
+VM_KERNEL=$VM_DIR/kernel
+VM_SRC=$VM_DIR/src
+VM_KO=$VM_SRC/linux/seconddriver.ko
+VM_TIMEOUT=${VM_TIMEOUT:-180}
+
+vm_say() { echo "vm: $*"; }
+vm_die() { echo "vm: $*" >&2; return 1; }
+
+# Build the module from a copy of linux/ and include/, so that Kbuild's
+# objects stay out of the source tree.
+vm_build_module() {
+	local kdir
+	kdir=$(cat "$VM_KERNEL/kdir") || return 1
+	rm -rf "$VM_SRC"
+	mkdir -p "$VM_SRC"
+	cp -r "$VM_ROOT/linux" "$VM_ROOT/include" "$VM_SRC/" || return 1
+	vm_say "building seconddriver.ko with Kbuild against $(cat "$VM_KERNEL/release")"
+	if ! make -C "$VM_SRC/linux" KDIR="$kdir" >"$VM_DIR/module-build.log" 2>&1; then
+		tail -n 30 "$VM_DIR/module-build.log" >&2
+		vm_die "the module did not build (log: $VM_DIR/module-build.log)"
+		return 1
+	fi
+}
+
+vm_prepare() {
+	mkdir -p "$VM_DIR"
+	vm_say "fetching Debian's kernel packages (tests/vm/fetch-kernel.sh)"
+	bash "$VM_ROOT/tests/vm/fetch-kernel.sh" "$VM_KERNEL" || {
+		vm_die "could not fetch the kernel; see the message above"
+		return 1
+	}
+	vm_build_module || return 1
+	vm_say "building the static client and test programs (make linux-user)"
+	make -s -C "$VM_ROOT" linux-user >"$VM_DIR/user-build.log" 2>&1 || {
+		tail -n 30 "$VM_DIR/user-build.log" >&2
+		vm_die "make linux-user failed (log: $VM_DIR/user-build.log)"
+		return 1
+	}
+}
+
+vm_initramfs() {
+	local mode=$1 root=$VM_DIR/initramfs-root bb
+	bb=$(command -v busybox) || { vm_die "busybox-static is not installed"; return 1; }
+	rm -rf "$root"
+	mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,sd}
+	cp "$bb" "$root/bin/busybox"
+	cp "$VM_ROOT/tests/vm/init.sh" "$root/init"
+	chmod 755 "$root/init"
+	echo "$mode" >"$root/sd/mode"
+	echo "${VM_DEBUG_PRIORITY:-31}" >"$root/sd/debug-priority"
+	cp "$VM_KO" "$root/sd/"
+	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_bench} "$root/sd/"
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 >"$VM_DIR/initramfs.gz") || {
+		vm_die "could not pack the initramfs"
+		return 1
+	}
+}
+
+# vm_boot LOG [EXTRA QEMU ARGS...]. Returns QEMU's status (124: timed out).
+vm_boot() {
+	local log=$1 rc
+	shift
+	rm -f "$log.raw"
+	timeout --kill-after=10 "$VM_TIMEOUT" qemu-system-x86_64 \
+		-machine pc,accel=tcg -cpu max -smp 1 -m 512 \
+		-nodefaults -display none -no-reboot \
+		-kernel "$VM_KERNEL/vmlinux" -initrd "$VM_DIR/initramfs.gz" \
+		-append "console=ttyS0 loglevel=4 oops=panic panic_on_warn=1 panic=-1" \
+		-serial "file:$log.raw" "$@" </dev/null >"$log.qemu" 2>&1
+	rc=$?
+	tr -d '\r' <"$log.raw" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' >"$log"
+	return $rc
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# run.sh - the Linux twin in Debian's own kernel, booted under QEMU TCG.
+#
+#   bash tests/vm/run.sh
+#
+# Fetches Debian's current kernel packages (dpkg -x, never installed), builds
+# seconddriver.ko with Kbuild, checks its modinfo, packs a busybox initramfs
+# with the static client and tests/vm/sd_vmtest, boots it with
+# oops=panic panic_on_warn=1 panic=-1 -no-reboot under a hard timeout, and
+# folds the PASS/FAIL lines the VM printed into its own. A VM that panics,
+# hangs or stops early fails the run. Ends with "N passed, N failed".
+# The serial log is kept in build/vm/test-console.log.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../lib/report.sh"
+. "$here/lib.sh"
+
+if ! vm_prepare; then
+	fail "vm: prepare the kernel, module and programs" "see the messages above"
+	summary
+	exit 1
+fi
+pass "module: seconddriver.ko builds with Kbuild against $(cat "$VM_KERNEL/release") (-Werror)"
+
+info() { modinfo -F "$1" "$VM_KO" 2>/dev/null; }
+check "modinfo: license GPL (the GPL-only scheduler exports need it)" test "$(info license)" = GPL
+check "modinfo: author, description and version are filled in" \
+	test -n "$(info author)" -a -n "$(info description)" -a -n "$(info version)"
+check "modinfo: vermagic is the booted kernel's ($(info vermagic | cut -d' ' -f1))" \
+	test "$(info vermagic | cut -d' ' -f1)" = "$(cat "$VM_KERNEL/release")"
+
+if ! vm_initramfs test; then
+	fail "vm: pack the initramfs"
+	summary
+	exit 1
+fi
+
+log=$VM_DIR/test-console.log
+echo "vm: booting Debian $(cat "$VM_KERNEL/release") under QEMU TCG (timeout ${VM_TIMEOUT}s; about 30 s)"
+start=$(date +%s)
+vm_boot "$log"
+rc=$?
+echo "vm: QEMU exited $rc after $(($(date +%s) - start)) s; console log: $log"
+
+grep -E '^(PASS|FAIL) ' "$log" >"$log.results" || true
+while IFS= read -r line; do
+	case "$line" in
+	PASS\ *) pass "${line#PASS }" ;;
+	FAIL\ *) fail "${line#FAIL }" ;;
+	esac
+done <"$log.results"
+grep -E '^# ' "$log" || true
+
+check "vm: the VM ran to the end (SD-VM-END) and powered off" \
+	grep -q '^SD-VM-END' "$log"
+check "vm: the in-VM programs each ended with their summary line" \
+	test "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log")" -eq 3
+check "vm: no kernel panic" bash -c "! grep -q 'Kernel panic' '$log'"
+if [ "$rc" -ne 0 ] || ! grep -q '^SD-VM-END' "$log"; then
+	echo "vm: the last lines of the console:"
+	tail -n 25 "$log" | sed 's/^/    | /'
+fi
+summary

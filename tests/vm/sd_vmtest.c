@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sd_vmtest.c - the Linux twin's tests, run as root inside the QEMU VM
+ * (tests/vm/init.sh starts it; tests/vm/run.sh boots the VM).
+ *
+ *   sd_vmtest all            levels 1..31, errors, privilege (64-bit build)
+ *   sd_vmtest errors         the error suite alone (the 32-bit build runs it,
+ *                            so the kernel's compat_ioctl path is exercised)
+ *   sd_vmtest nsprobe TID    run under `unshare -p -f`: TID is a thread of the
+ *                            parent pid namespace, which must not be found
+ *   sd_vmtest show TID       print "policy nice rt_priority" of a thread
+ *
+ * Expected values are the spec's table (docs/SPEC.md 9.3), typed here, and
+ * every change is read back twice: sched_getattr(2) and /proc's stat file.
+ * Target threads block on a pipe: a spinning SCHED_RR thread would starve
+ * the VM's one CPU.
+ *
+ * Prints "PASS name" / "FAIL name: why" and ends with "N passed, N failed".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "seconddriver.h"
+
+static int passed, failed;
+static const char *bits = sizeof(void *) == 8 ? "64-bit" : "32-bit";
+
+static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void result(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s [%s] ", ok ? "PASS" : "FAIL", bits);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+/* The spec's table, by hand: level -> (policy, nice, rt priority). */
+static const int spec_nice[16] = {
+	0, 19, 18, 15, 12, 9, 6, 3, 0, -3, -6, -9, -12, -15, -18, -20
+};
+
+/*
+ * sched_getattr(2)'s structure, as uapi/linux/sched/types.h lays it out;
+ * that header cannot be included beside glibc's <sched.h>.
+ */
+struct sched_attr {
+	uint32_t size;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime, sched_deadline, sched_period;
+	uint32_t sched_util_min, sched_util_max;
+};
+
+struct sched_now {
+	int policy, nice, rt;		/* from sched_getattr */
+	int st_policy, st_nice, st_rt;	/* from /proc/<pid>/task/<tid>/stat */
+};
+
+static pid_t gettid_(void)
+{
+	return (pid_t)syscall(SYS_gettid);
+}
+
+static int read_stat(pid_t tid, struct sched_now *s)
+{
+	char path[64], buf[1024], *p, *tok, *save = NULL;
+	int field = 3;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", getpid(), tid);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+		f = fopen(path, "r");
+	}
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	for (tok = strtok_r(p + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save), field++) {
+		if (field == 19)
+			s->st_nice = atoi(tok);
+		else if (field == 40)
+			s->st_rt = atoi(tok);
+		else if (field == 41)
+			s->st_policy = atoi(tok);
+	}
+	return field > 41 ? 0 : -1;
+}
+
+static int get_sched(pid_t tid, struct sched_now *s)
+{
+	struct sched_attr a;
+
+	memset(&a, 0, sizeof(a));
+	memset(s, 0, sizeof(*s));
+	if (syscall(SYS_sched_getattr, tid, &a, sizeof(a), 0) != 0)
+		return -1;
+	s->policy = (int)a.sched_policy;
+	s->nice = a.sched_nice;
+	s->rt = (int)a.sched_priority;
+	return read_stat(tid, s);
+}
+
+/* 1 if tid is at level, on both readings. */
+static int at_level(pid_t tid, int level, char *why, size_t len)
+{
+	int policy = level <= 15 ? SCHED_OTHER : SCHED_RR;
+	int nice = level <= 15 ? spec_nice[level] : 0;
+	int rt = level <= 15 ? 0 : level - 15;
+	struct sched_now s;
+
+	if (get_sched(tid, &s)) {
+		snprintf(why, len, "cannot read thread %d: %s", tid, strerror(errno));
+		return 0;
+	}
+	if (s.policy != policy || s.nice != nice || s.rt != rt ||
+	    s.st_policy != policy || s.st_nice != nice || s.st_rt != rt) {
+		snprintf(why, len,
+			 "thread %d level %d: want policy %d nice %d rt %d; "
+			 "sched_getattr %d/%d/%d, stat %d/%d/%d",
+			 tid, level, policy, nice, rt, s.policy, s.nice, s.rt,
+			 s.st_policy, s.st_nice, s.st_rt);
+		return 0;
+	}
+	return 1;
+}
+
+static int dev_open(void)
+{
+	return open(SD_LINUX_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+}
+
+/* One raw request. Returns 0 or the errno. */
+static int raw(int fd, unsigned long cmd, const void *arg)
+{
+	return ioctl(fd, cmd, arg) == 0 ? 0 : errno;
+}
+
+static int set_level(int fd, pid_t tid, int level)
+{
+	ThreadData td = { (sd_u32)tid, level };
+
+	return raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, &td);
+}
+
+/* --- target threads: they block on a pipe until released ----------------- */
+
+struct target {
+	pthread_t thread;
+	pid_t tid;
+	int pipe[2];
+	pthread_mutex_t lock;
+	pthread_cond_t ready;
+};
+
+static void *target_main(void *p)
+{
+	struct target *t = p;
+	char c;
+
+	pthread_mutex_lock(&t->lock);
+	t->tid = gettid_();
+	pthread_cond_signal(&t->ready);
+	pthread_mutex_unlock(&t->lock);
+	while (read(t->pipe[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+static int target_start(struct target *t)
+{
+	memset(t, 0, sizeof(*t));
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->ready, NULL);
+	if (pipe(t->pipe))
+		return -1;
+	if (pthread_create(&t->thread, NULL, target_main, t))
+		return -1;
+	pthread_mutex_lock(&t->lock);
+	while (!t->tid)
+		pthread_cond_wait(&t->ready, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+	return 0;
+}
+
+static void target_stop(struct target *t)
+{
+	if (write(t->pipe[1], "x", 1) != 1)
+		perror("target_stop");
+	pthread_join(t->thread, NULL);
+	close(t->pipe[0]);
+	close(t->pipe[1]);
+}
+
+/* --- suites -------------------------------------------------------------- */
+
+static void suite_levels(int fd)
+{
+	struct target a, b;
+	char why[256] = "";
+	int level, ok = 1;
+
+	if (target_start(&a) || target_start(&b)) {
+		result(0, "levels: cannot start target threads");
+		return;
+	}
+	for (level = SD_PRIORITY_MIN; level <= SD_PRIORITY_MAX && ok; level++) {
+		int err = set_level(fd, a.tid, level);
+
+		if (err) {
+			snprintf(why, sizeof(why), "level %d: %s", level, strerror(err));
+			ok = 0;
+		} else {
+			ok = at_level(a.tid, level, why, sizeof(why));
+		}
+	}
+	result(ok, "levels: every level 1..31 set on a thread reads back as the table says%s%s",
+	       ok ? "" : ": ", why);
+
+	why[0] = 0;
+	result(at_level(b.tid, 8, why, sizeof(why)) &&
+	       at_level(gettid_(), 8, why, sizeof(why)),
+	       "levels: the sibling thread and the main thread stay at level 8 (SCHED_OTHER, nice 0)%s%s",
+	       why[0] ? ": " : "", why);
+
+	/* The same thread again, across the policy boundary both ways. */
+	why[0] = 0;
+	ok = set_level(fd, a.tid, 31) == 0 && at_level(a.tid, 31, why, sizeof(why)) &&
+	     set_level(fd, a.tid, 1) == 0 && at_level(a.tid, 1, why, sizeof(why)) &&
+	     set_level(fd, a.tid, 16) == 0 && at_level(a.tid, 16, why, sizeof(why)) &&
+	     set_level(fd, a.tid, 15) == 0 && at_level(a.tid, 15, why, sizeof(why));
+	result(ok, "levels: 31 -> 1 -> 16 -> 15 crosses SCHED_RR/SCHED_OTHER both ways%s%s",
+	       ok ? "" : ": ", why);
+
+	/* Kernel threads are not refused (docs/SPEC.md 9.4): kthreadd, pid 2,
+	 * set to the level it already has, so nothing in the VM changes. */
+	{
+		int err = set_level(fd, 2, 8);
+		struct sched_now s;
+
+		result(err == 0 && get_sched(2, &s) == 0 && s.policy == SCHED_OTHER &&
+		       s.nice == 0,
+		       "levels: a kernel thread (kthreadd, pid 2) may be set (%s)",
+		       err ? strerror(err) : "ok");
+	}
+	target_stop(&a);
+	target_stop(&b);
+}
+
+static void expect(int got, int want, const char *what)
+{
+	result(got == want, "errors: %s -> %s (got %s)", what,
+	       want ? strerrorname_np(want) : "0", got ? strerrorname_np(got) : "0");
+}
+
+static void suite_errors(int fd)
+{
+	struct target t, gone;
+	char why[256] = "";
+	static const int bad_levels[] = { 0, 32, -1, INT_MIN, INT_MAX };
+	ThreadData td;
+	size_t i;
+	long page = sysconf(_SC_PAGESIZE);
+	char *map;
+
+	if (target_start(&t) || target_start(&gone)) {
+		result(0, "errors: cannot start target threads");
+		return;
+	}
+
+	/* The compat path works for a good request too. */
+	result(set_level(fd, t.tid, 20) == 0 && at_level(t.tid, 20, why, sizeof(why)),
+	       "errors: a good request through this ABI sets level 20%s%s", why[0] ? ": " : "", why);
+	why[0] = 0;
+
+	for (i = 0; i < sizeof(bad_levels) / sizeof(bad_levels[0]); i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "priority %d", bad_levels[i]);
+		expect(set_level(fd, t.tid, bad_levels[i]), EINVAL, what);
+	}
+	result(at_level(t.tid, 20, why, sizeof(why)),
+	       "errors: refused priorities left the thread at level 20%s%s", why[0] ? ": " : "", why);
+
+	expect(set_level(fd, 0x3ffffff0, 5), ESRCH, "a thread id that does not exist");
+	expect(set_level(fd, 0, 5), ESRCH, "thread id 0");
+	td.ThreadId = 0xffffffffu;
+	td.Priority = 5;
+	expect(raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, &td), ESRCH, "thread id 0xffffffff");
+	{
+		pid_t tid = gone.tid;
+
+		target_stop(&gone);
+		expect(set_level(fd, tid, 5), ESRCH, "a thread that has exited");
+	}
+
+	expect(raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, NULL), EFAULT, "a NULL buffer");
+	expect(raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, (void *)1), EFAULT, "buffer pointer 1");
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED || munmap(map + page, page)) {
+		result(0, "errors: cannot map the straddle pages");
+	} else {
+		ThreadData *straddle = (ThreadData *)(map + page - 4);
+
+		straddle->ThreadId = (sd_u32)t.tid;	/* the first half is readable */
+		expect(raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, straddle), EFAULT,
+		       "a ThreadData straddling an unmapped page");
+		munmap(map, page);
+	}
+	if (sizeof(void *) == 8)
+		expect(raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, (void *)(uintptr_t)0xffffffff81000000ull),
+		       EFAULT, "a kernel address");
+	else
+		printf("# [32-bit] a kernel address does not fit a 32-bit pointer: not sent\n");
+
+	td.ThreadId = (sd_u32)t.tid;
+	td.Priority = 5;
+	expect(raw(fd, _IOW(SD_LINUX_MAGIC, 0x7f, ThreadData), &td), ENOTTY, "an unknown nr");
+	expect(raw(fd, _IOC(_IOC_WRITE, SD_LINUX_MAGIC, 0, 4), &td), ENOTTY,
+	       "SET's nr with a 4-byte size");
+	expect(raw(fd, _IOR(SD_LINUX_MAGIC, 0, ThreadData), &td), ENOTTY,
+	       "SET's nr and size, read direction");
+	expect(raw(fd, _IOW('x', 0, ThreadData), &td), ENOTTY, "another magic byte");
+	expect(raw(fd, 0x80002003u, &td), ENOTTY, "the Windows code 0x80002003");
+
+	/* The order of the checks: validation before lookup. */
+	expect(set_level(fd, 0x3ffffff0, 0), EINVAL, "a bad priority and a missing thread");
+	result(at_level(t.tid, 20, why, sizeof(why)),
+	       "errors: no refused request changed the thread%s%s", why[0] ? ": " : "", why);
+	target_stop(&t);
+}
+
+/* Run fn in a child process; returns its exit status, or -1. */
+static int in_child(int (*fn)(void *), void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0)
+		_exit(fn(arg));
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static int open_as_nobody(void *unused)
+{
+	(void)unused;
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return 100;
+	return dev_open() < 0 ? errno : 0;
+}
+
+static int capset_nice(int drop)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d))
+		return -1;
+	if (drop) {
+		d[CAP_TO_INDEX(CAP_SYS_NICE)].effective &= ~CAP_TO_MASK(CAP_SYS_NICE);
+		d[CAP_TO_INDEX(CAP_SYS_NICE)].permitted &= ~CAP_TO_MASK(CAP_SYS_NICE);
+	}
+	return (int)syscall(SYS_capset, &h, d);
+}
+
+struct nocap_arg {
+	pid_t tid;
+};
+
+static int set_without_cap_sys_nice(void *p)
+{
+	struct nocap_arg *a = p;
+	ThreadData td = { (sd_u32)a->tid, 31 };
+	int fd = dev_open();
+
+	if (fd < 0)
+		return 100;
+	if (capset_nice(1))
+		return 101;
+	/* EPERM comes first: before the copy, so even a NULL buffer gets it. */
+	if (raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, NULL) != EPERM)
+		return 102;
+	return raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, &td);
+}
+
+static void suite_privilege(void)
+{
+	struct nocap_arg a;
+	struct target t;
+	char why[256] = "";
+	int rc;
+
+	rc = in_child(open_as_nobody, NULL);
+	result(rc == EACCES, "privilege: an unprivileged user (uid 65534) cannot open %s (%s)",
+	       SD_LINUX_DEVICE_PATH, rc > 0 && rc < 100 ? strerrorname_np(rc) : "setup failed or opened");
+
+	if (target_start(&t)) {
+		result(0, "privilege: cannot start a target thread");
+		return;
+	}
+	a.tid = t.tid;
+	rc = in_child(set_without_cap_sys_nice, &a);
+	result(rc == EPERM, "privilege: root without CAP_SYS_NICE (capset) gets EPERM (child status %d)", rc);
+	result(at_level(t.tid, 8, why, sizeof(why)),
+	       "privilege: and the thread is unchanged%s%s", why[0] ? ": " : "", why);
+	target_stop(&t);
+}
+
+static int nsprobe(int fd, pid_t outside)
+{
+	struct sched_now before, after;
+	int err;
+
+	if (getpid() != 1) {
+		result(0, "namespace: nsprobe must run as pid 1 of a new pid namespace (is %d)", getpid());
+		return 1;
+	}
+	if (read_stat(outside, &before)) {
+		result(0, "namespace: cannot read /proc/%d/stat", outside);
+		return 1;
+	}
+	err = set_level(fd, outside, 31);
+	expect(err, ESRCH, "a thread id of the parent pid namespace, from inside a child one");
+	read_stat(outside, &after);
+	result(after.st_policy == before.st_policy && after.st_nice == before.st_nice &&
+	       after.st_rt == before.st_rt,
+	       "namespace: the outside thread %d is unchanged", outside);
+	/*
+	 * Its own thread id, 1 here, names this process, not the VM's init.
+	 * Read back with sched_getattr(0): /proc is the parent namespace's.
+	 */
+	err = set_level(fd, 1, 10);
+	{
+		struct sched_attr a;
+		long rc;
+
+		memset(&a, 0, sizeof(a));
+		rc = syscall(SYS_sched_getattr, 0, &a, sizeof(a), 0);
+		result(err == 0 && rc == 0 &&
+		       a.sched_policy == SCHED_OTHER && a.sched_nice == spec_nice[10],
+		       "namespace: thread id 1 inside the namespace is the caller itself (%s, nice %d)",
+		       err ? strerror(err) : "ok", a.sched_nice);
+	}
+	return 0;
+}
+
+static int show(pid_t tid)
+{
+	struct sched_now s;
+
+	if (get_sched(tid, &s)) {
+		fprintf(stderr, "sd_vmtest: cannot read thread %d\n", tid);
+		return 1;
+	}
+	printf("%d %d %d\n", s.policy, s.nice, s.rt);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "all";
+	int fd;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(mode, "show") && argc == 3)
+		return show(atoi(argv[2]));
+
+	fd = dev_open();
+	if (fd < 0) {
+		result(0, "open %s: %s", SD_LINUX_DEVICE_PATH, strerror(errno));
+	} else if (!strcmp(mode, "all")) {
+		suite_levels(fd);
+		suite_errors(fd);
+		suite_privilege();
+	} else if (!strcmp(mode, "errors")) {
+		suite_errors(fd);
+	} else if (!strcmp(mode, "nsprobe") && argc == 3) {
+		nsprobe(fd, atoi(argv[2]));
+	} else {
+		fprintf(stderr, "usage: sd_vmtest all|errors|nsprobe TID|show TID\n");
+		return 2;
+	}
+	if (fd >= 0)
+		close(fd);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
