@@ -4,6 +4,7 @@
 # /sd/mode says what to do:
 #   test   every in-VM test; prints PASS/FAIL lines, then SD-VM-END
 #   bench  bench/sd_bench, then SD-VM-END
+#   crash  crashes the kernel on purpose (sysrq c): the harness's self-test
 #   debug  prints SD-TEXT <addr of the module's .text>, waits for a line on
 #          /dev/ttyS1 (the debugger is ready), runs the client once with
 #          /sd/debug-priority, then the tests as in test mode
@@ -44,6 +45,12 @@ echo "PASS [vm] module: insmod $MOD.ko $dyndbg"
 ok "module: $DEV is a character device" test -c $DEV
 ok "module: $DEV has mode 0600, root:root (miscdevice.mode; no udev here)" \
 	test "$(stat -c '%a %u %g' $DEV)" = "600 0 0"
+
+if [ "$mode" = crash ]; then
+	# The harness's own test: a crash must fail the run (tests/vm/run.sh).
+	echo "SD-VM-CRASHING"
+	echo c >/proc/sysrq-trigger
+fi
 
 if [ "$mode" = bench ]; then
 	echo "bench: -- the module's pr_debug lines off (loaded without dyndbg=+p)"

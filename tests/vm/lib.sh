@@ -3,7 +3,8 @@
 # bench/run.sh and scripts/debug-vm.sh.
 #
 #   vm_prepare          kernel packages, the module, the static programs
-#   vm_initramfs MODE   pack the busybox initramfs; MODE is test, bench or debug
+#   vm_initramfs MODE   pack the busybox initramfs; MODE is test, bench, debug
+#                       or crash (see tests/vm/init.sh)
 #                       (debug: the client sends VM_DEBUG_PRIORITY, default 31)
 #   vm_boot LOG [QEMU ARGS...]
 #                       boot it under QEMU TCG with a hard timeout; the

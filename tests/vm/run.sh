@@ -60,4 +60,20 @@ if [ "$rc" -ne 0 ] || ! grep -q '^SD-VM-END' "$log"; then
 	echo "vm: the last lines of the console:"
 	tail -n 25 "$log" | sed 's/^/    | /'
 fi
+
+# The harness itself: a kernel crash in the VM must end the boot at once
+# and must not read as a passing run.
+if vm_initramfs crash; then
+	clog=$VM_DIR/crash-console.log
+	start=$(date +%s)
+	VM_TIMEOUT=60 vm_boot "$clog"
+	crc=$?
+	took=$(($(date +%s) - start))
+	check "vm: harness: a deliberate kernel crash panics the VM, which exits in ${took}s (QEMU exit $crc)" \
+		eval 'grep -q "Kernel panic" "$clog" && [ "$crc" -ne 124 ] && [ "$took" -lt 60 ]'
+	check "vm: harness: the crashed run has no SD-VM-END, so it would fail" \
+		eval 'grep -q "^SD-VM-CRASHING" "$clog" && ! grep -q "^SD-VM-END" "$clog"'
+else
+	fail "vm: harness: pack the crash initramfs"
+fi
 summary
