@@ -28,16 +28,7 @@
 
 #include "seconddriver.h"
 #include "sd_map.h"
-
-/* sched_setattr(2)'s structure (uapi/linux/sched/types.h, SCHED_ATTR_SIZE_VER0). */
-struct bench_sched_attr {
-	uint32_t size;
-	uint32_t sched_policy;
-	uint64_t sched_flags;
-	int32_t sched_nice;
-	uint32_t sched_priority;
-	uint64_t sched_runtime, sched_deadline, sched_period;
-};
+#include "sd_sched_attr.h"
 
 static int block_pipe[2];
 static pid_t target_tid;
@@ -75,7 +66,7 @@ static int via_ioctl(int fd, int level)
 
 static int via_syscall(int level)
 {
-	struct bench_sched_attr a;
+	struct sd_sched_attr a;
 	struct sd_sched m;
 
 	/* The same work the module does per call: map, then set. */

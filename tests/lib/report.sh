@@ -31,6 +31,16 @@ absorb() {
 	fi
 }
 
+# summary_or_show OUT N: the summary; on a failure, first the last N lines
+# of OUT (the output of the program under test) for context. Removes OUT.
+summary_or_show() {
+	if [ "$SD_FAILED" -ne 0 ]; then
+		sed 's/^/    | /' "$1" | tail -n "$2"
+	fi
+	rm -f "$1"
+	summary
+}
+
 summary() {
 	echo "$SD_PASSED passed, $SD_FAILED failed"
 	[ "$SD_FAILED" -eq 0 ]

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "seconddriver.h"
+#include "sd_sched_attr.h"
 
 static int passed, failed;
 static const char *bits = sizeof(void *) == 8 ? "64-bit" : "32-bit";
@@ -62,20 +63,6 @@ static void result(int ok, const char *fmt, ...)
 /* The spec's table, by hand: level -> (policy, nice, rt priority). */
 static const int spec_nice[16] = {
 	0, 19, 18, 15, 12, 9, 6, 3, 0, -3, -6, -9, -12, -15, -18, -20
-};
-
-/*
- * sched_getattr(2)'s structure, as uapi/linux/sched/types.h lays it out;
- * that header cannot be included beside glibc's <sched.h>.
- */
-struct sched_attr {
-	uint32_t size;
-	uint32_t sched_policy;
-	uint64_t sched_flags;
-	int32_t sched_nice;
-	uint32_t sched_priority;
-	uint64_t sched_runtime, sched_deadline, sched_period;
-	uint32_t sched_util_min, sched_util_max;
 };
 
 struct sched_now {
@@ -122,7 +109,7 @@ static int read_stat(pid_t tid, struct sched_now *s)
 
 static int get_sched(pid_t tid, struct sched_now *s)
 {
-	struct sched_attr a;
+	struct sd_sched_attr a;
 
 	memset(&a, 0, sizeof(a));
 	memset(s, 0, sizeof(*s));
@@ -467,7 +454,7 @@ static int nsprobe(int fd, pid_t outside)
 	 */
 	err = set_level(fd, 1, 10);
 	{
-		struct sched_attr a;
+		struct sd_sched_attr a;
 		long rc;
 
 		memset(&a, 0, sizeof(a));

@@ -43,8 +43,4 @@ check "vm-debug: the thread is at level $prio afterwards (SCHED_RR $((prio - 15)
 	grep -q "^SD-DEBUG-AFTER 2 0 $((prio - 15))\$" "$out"
 check "vm-debug: the tests then ran to the end, none failing" \
 	grep -qE '^SD-VM exit=0 end=1 passed=[1-9][0-9]* failed=0$' "$out"
-if [ "$SD_FAILED" -ne 0 ]; then
-	sed 's/^/    | /' "$out" | tail -n 50
-fi
-rm -f "$out"
-summary
+summary_or_show "$out" 50

@@ -30,8 +30,4 @@ check "debug: the request completed after the detach (client exit 0)" \
 	grep -q '^SD-CLIENT exit=0$' "$out"
 check "debug: the driver host still answers afterwards" \
 	grep -q '^SD-HOST open: error 0$' "$out"
-if [ "$SD_FAILED" -ne 0 ]; then
-	sed 's/^/    | /' "$out" | tail -n 40
-fi
-rm -f "$out"
-summary
+summary_or_show "$out" 40
