@@ -3,7 +3,8 @@
  * sd_vmtest.c - the Linux twin's tests, run as root inside the QEMU VM
  * (tests/vm/init.sh starts it; tests/vm/run.sh boots the VM).
  *
- *   sd_vmtest all            levels 1..31, errors, privilege (64-bit build)
+ *   sd_vmtest all            levels 1..31, scheduler errors, errors, privilege
+ *                            (64-bit build)
  *   sd_vmtest errors         the error suite alone (the 32-bit build runs it,
  *                            so the kernel's compat_ioctl path is exercised)
  *   sd_vmtest nsprobe TID    run under `unshare -p -f`: TID is a thread of the
@@ -31,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -267,6 +269,69 @@ static void suite_levels(int fd)
 	target_stop(&b);
 }
 
+/* The pid of the kernel thread whose comm is name, or -1. */
+static pid_t find_comm(const char *name)
+{
+	char path[64], comm[64];
+	pid_t pid;
+
+	for (pid = 2; pid < 200; pid++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		if (fgets(comm, sizeof(comm), f)) {
+			comm[strcspn(comm, "\n")] = 0;
+			if (!strcmp(comm, name)) {
+				fclose(f);
+				return pid;
+			}
+		}
+		fclose(f);
+	}
+	return -1;
+}
+
+/* 1 if the kernel log holds the text. */
+static int klog_has(const char *text)
+{
+	static char buf[1 << 20];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, (int)sizeof(buf) - 1);
+
+	if (n < 0)
+		return 0;
+	buf[n] = 0;
+	return strstr(buf, text) != NULL;
+}
+
+/*
+ * The scheduler's own refusals reach the caller unchanged. The stop task
+ * (migration/0) cannot be given another policy: __sched_setscheduler()
+ * answers EINVAL. The module's log tells it apart from a bad level.
+ */
+static void suite_scheduler_errors(int fd)
+{
+	pid_t mig = find_comm("migration/0");
+	struct sched_now before, after;
+	char line[96];
+	int err;
+
+	if (mig < 0 || get_sched(mig, &before)) {
+		result(0, "scheduler: cannot find migration/0");
+		return;
+	}
+	err = set_level(fd, mig, 20);
+	get_sched(mig, &after);
+	snprintf(line, sizeof(line), "set: thread %d to 20 failed: -%d", mig, EINVAL);
+	result(err == EINVAL && klog_has(line),
+	       "scheduler: its refusal for the stop task (migration/0, pid %d) is passed through: %s, logged as \"%s\"",
+	       mig, err ? strerrorname_np(err) : "0", line);
+	result(after.policy == before.policy && after.rt == before.rt,
+	       "scheduler: and migration/0 is unchanged (policy %d, rt %d)", after.policy, after.rt);
+}
+
 static void expect(int got, int want, const char *what)
 {
 	result(got == want, "errors: %s -> %s (got %s)", what,
@@ -493,6 +558,7 @@ int main(int argc, char **argv)
 		result(0, "open %s: %s", SD_LINUX_DEVICE_PATH, strerror(errno));
 	} else if (!strcmp(mode, "all")) {
 		suite_levels(fd);
+		suite_scheduler_errors(fd);
 		suite_errors(fd);
 		suite_privilege();
 	} else if (!strcmp(mode, "errors")) {
