@@ -56,7 +56,7 @@ if [ "$mode" = bench ]; then
 	echo "bench: -- the module's pr_debug lines off (loaded without dyndbg=+p)"
 	sd_bench
 	echo "module $MOD +p" >/proc/dynamic_debug/control
-	echo "bench: -- the module's pr_debug lines on (dyndbg=+p, as the tests load it)"
+	echo "bench: -- the module's pr_debug lines on (dyndbg=+p, as the tests load it; every ioctl, even a refused one, logs)"
 	sd_bench
 	finish
 fi
@@ -123,6 +123,13 @@ ok "client: a missing thread exits 1 with the errno's text (\"$err\")" \
 	test $rc -eq 1 -a -n "$(echo "$err" | grep 'No such process')"
 kill $target
 dmesg | grep -E 'seconddriver|SecondDriver' | tail -n 4 | sed 's/^/# dmesg: /'
+
+# --- the benchmark's program still runs: every way ends as it should -------
+out=$(sd_bench 1 2 2>&1)
+rc=$?
+err=$(echo "$out" | grep -v '^bench' | head -n 1)
+ok "bench: sd_bench runs every way once (exit $rc)${err:+: $err}" \
+	test $rc -eq 0 -a -n "$(echo "$out" | grep '^bench: SET time-sharing')"
 
 # --- unload: an open file keeps the module --------------------------------
 exec 3<$DEV
