@@ -3,8 +3,8 @@
  * sd_vmtest.c - the Linux twin's tests, run as root inside the QEMU VM
  * (tests/vm/init.sh starts it; tests/vm/run.sh boots the VM).
  *
- *   sd_vmtest all            levels 1..31, scheduler errors, errors, privilege
- *                            (64-bit build)
+ *   sd_vmtest all            levels 1..31, scheduler errors, errors,
+ *                            references, privilege (64-bit build)
  *   sd_vmtest errors         the error suite alone (the 32-bit build runs it,
  *                            so the kernel's compat_ioctl path is exercised)
  *   sd_vmtest nsprobe TID    run under `unshare -p -f`: TID is a thread of the
@@ -214,6 +214,26 @@ static void target_stop(struct target *t)
 	close(t->pipe[1]);
 }
 
+/*
+ * pthread_join() returns when the exiting thread clears its tid, which is
+ * before the kernel releases the thread's pid: in between, the thread is
+ * still found. Wait for /proc/self/task/TID to go, the same lookup the
+ * driver makes. 0 once gone; -1 after two seconds.
+ */
+static int wait_reaped(pid_t tid)
+{
+	char path[64];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d", tid);
+	for (i = 0; i < 2000; i++) {
+		if (access(path, F_OK) && errno == ENOENT)
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
 /* --- suites -------------------------------------------------------------- */
 
 static void suite_levels(int fd)
@@ -294,6 +314,20 @@ static pid_t find_comm(const char *name)
 	return -1;
 }
 
+/* /proc/sys/kernel/pid_max, or -1. */
+static int read_pid_max(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+	int n = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
 /* 1 if the kernel log holds the text. */
 static int klog_has(const char *text)
 {
@@ -330,6 +364,71 @@ static void suite_scheduler_errors(int fd)
 	       mig, err ? strerrorname_np(err) : "0", line);
 	result(after.policy == before.policy && after.rt == before.rt,
 	       "scheduler: and migration/0 is unchanged (policy %d, rt %d)", after.policy, after.rt);
+}
+
+/* The objects in use in a slab cache, from /proc/slabinfo; -1 if absent. */
+static long slab_in_use(const char *cache)
+{
+	FILE *f = fopen("/proc/slabinfo", "r");
+	char line[512], name[64];
+	long active = -1, n;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld", name, &n) == 2 && !strcmp(name, cache)) {
+			active = n;
+			break;
+		}
+	}
+	fclose(f);
+	return active;
+}
+
+/*
+ * Every path drops what it takes. A request that kept its task_struct or
+ * struct pid reference would keep the object forever: N short-lived threads,
+ * each set once and asked for again after it has gone, would leave N objects
+ * behind. SLUB's count is approximate (objects in per-CPU slabs count as in
+ * use) and frees wait for RCU, so the bound is N/4, polled for three seconds.
+ */
+static void suite_references(int fd)
+{
+	enum { N = 400 };
+	static const char *const caches[] = { "task_struct", "pid" };
+	long before[2], now[2];
+	int i, k, bad = 0;
+
+	for (k = 0; k < 2; k++)
+		before[k] = slab_in_use(caches[k]);
+	for (i = 0; i < N; i++) {
+		struct target t;
+		pid_t tid;
+
+		if (target_start(&t)) {
+			bad++;
+			break;
+		}
+		tid = t.tid;
+		if (set_level(fd, tid, (i & 1) ? 5 : 20))
+			bad++;
+		target_stop(&t);
+		if (wait_reaped(tid) || set_level(fd, tid, 5) != ESRCH)
+			bad++;
+	}
+	result(bad == 0, "references: %d short-lived threads each set, then not found once gone (%d went wrong)",
+	       N, bad);
+	for (i = 0; i < 30; i++) {
+		for (k = 0; k < 2; k++)
+			now[k] = slab_in_use(caches[k]);
+		if (now[0] - before[0] < N / 4 && now[1] - before[1] < N / 4)
+			break;
+		usleep(100000);
+	}
+	for (k = 0; k < 2; k++)
+		result(before[k] >= 0 && now[k] - before[k] < N / 4,
+		       "references: %s objects in use %ld -> %ld after the %d requests (a kept reference leaves one each)",
+		       caches[k], before[k], now[k], N);
 }
 
 static void expect(int got, int want, const char *what)
@@ -376,7 +475,21 @@ static void suite_errors(int fd)
 		pid_t tid = gone.tid;
 
 		target_stop(&gone);
-		expect(set_level(fd, tid, 5), ESRCH, "a thread that has exited");
+		if (wait_reaped(tid))
+			result(0, "errors: thread %d did not go after its exit", tid);
+		else
+			expect(set_level(fd, tid, 5), ESRCH, "a thread that has exited");
+	}
+	{
+		/* In range, so it reaches find_get_pid(), which finds nothing. */
+		pid_t unused = read_pid_max() - 1;
+		char what[96];
+
+		snprintf(what, sizeof(what), "an unused thread id below pid_max (%d)", unused);
+		if (unused < 2 || !kill(unused, 0) || errno != ESRCH)
+			result(0, "errors: cannot find an unused thread id (pid_max - 1 = %d)", unused);
+		else
+			expect(set_level(fd, unused, 5), ESRCH, what);
 	}
 
 	expect(raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, NULL), EFAULT, "a NULL buffer");
@@ -560,6 +673,7 @@ int main(int argc, char **argv)
 		suite_levels(fd);
 		suite_scheduler_errors(fd);
 		suite_errors(fd);
+		suite_references(fd);
 		suite_privilege();
 	} else if (!strcmp(mode, "errors")) {
 		suite_errors(fd);
