@@ -144,6 +144,10 @@ static long sd_unlocked_ioctl(struct file *file, unsigned int cmd,
 	return -ENOTTY;
 }
 
+/*
+ * The device has no position: nonseekable_open() makes lseek() fail with
+ * ESPIPE (no .llseek either; no_llseek is gone since Linux 6.12).
+ */
 static int sd_open(struct inode *inode, struct file *file)
 {
 	return nonseekable_open(inode, file);
@@ -160,7 +164,6 @@ static const struct file_operations sd_fops = {
 	.release	= sd_release,
 	.unlocked_ioctl	= sd_unlocked_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= no_llseek,
 };
 
 static struct miscdevice sd_misc = {

@@ -492,6 +492,7 @@ static void suite_errors(int fd)
 			expect(set_level(fd, unused, 5), ESRCH, what);
 	}
 
+	expect(lseek(fd, 8, SEEK_SET) < 0 ? errno : 0, ESPIPE, "lseek on the device");
 	expect(raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, NULL), EFAULT, "a NULL buffer");
 	expect(raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, (void *)1), EFAULT, "buffer pointer 1");
 	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
