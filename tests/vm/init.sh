@@ -64,7 +64,9 @@ fi
 if [ "$mode" = debug ]; then
 	echo "SD-TEXT $(cat /sys/module/$MOD/sections/.text)"
 	stty -F /dev/ttyS1 raw -echo 2>/dev/null
-	read -r go </dev/ttyS1
+	# The debugger says "go" once its breakpoint is set; without it, go on
+	# after a minute rather than hang until the host's timeout.
+	read -r -t 60 go </dev/ttyS1 || echo "SD-DEBUG-NO-GO: no word from the debugger in 60 s"
 	sleep 1000 &
 	target=$!
 	prio=$(cat /sd/debug-priority)

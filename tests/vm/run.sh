@@ -36,7 +36,7 @@ if ! vm_initramfs test; then
 fi
 
 log=$VM_DIR/test-console.log
-echo "vm: booting Debian $(cat "$VM_KERNEL/release") under QEMU TCG (timeout ${VM_TIMEOUT}s; about 30 s)"
+echo "vm: booting Debian $(cat "$VM_KERNEL/release") under QEMU TCG (timeout ${VM_TIMEOUT}s; about 10 s)"
 start=$(date +%s)
 vm_boot "$log"
 rc=$?
