@@ -42,16 +42,19 @@ wrun sc start second | grep -E 'STATE' || die "sc start failed"
 start_target 300 || die "sd_target.exe did not report its thread"
 echo "target thread: $TARGET_TID"
 
-# The Linux process hosting the driver, and where Wine put the image.
+# The Linux process hosting the driver, and where Wine put the image. Only
+# this session's: the image's path is inside this session's own prefix, so
+# another Wine session on the machine is never attached to.
+image=$(realpath "$WINEPREFIX/drive_c/Driver/SecondDriver/SecondDriver.sys")
 pid=""
-for p in $(pgrep -f 'winedevice.exe'); do
-	if grep -q 'SecondDriver/SecondDriver.sys' "/proc/$p/maps" 2>/dev/null; then
+for p in $(pgrep -u "$(id -u)" -f 'winedevice.exe'); do
+	if grep -qF " $image" "/proc/$p/maps" 2>/dev/null; then
 		pid=$p
 		break
 	fi
 done
-[ -n "$pid" ] || die "no winedevice.exe has SecondDriver.sys mapped"
-base=0x$(grep 'SecondDriver/SecondDriver.sys' "/proc/$pid/maps" | head -n 1 | cut -d- -f1)
+[ -n "$pid" ] || die "no winedevice.exe of this session has $image mapped"
+base=0x$(grep -F " $image" "/proc/$pid/maps" | head -n 1 | cut -d- -f1)
 sys=build/win/debug/SecondDriver.sys
 offset=$(python3 -c "import sys; sys.path.insert(0, 'tools'); import pe
 print(hex($base - pe.load('$sys').image_base))")

@@ -40,9 +40,11 @@ if ! apt-get update -qq; then
   echo "deps: 'apt-get update' failed: check the machine's access to Debian's archive, then re-run" >&2
   exit 1
 fi
-if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >/tmp/seconddriver-apt.log 2>&1; then
-  tail -n 30 /tmp/seconddriver-apt.log >&2
-  echo "deps: apt-get install failed (full log: /tmp/seconddriver-apt.log); fix the cause above and re-run" >&2
+aptlog=$(mktemp /tmp/seconddriver-apt.XXXXXX.log)
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$aptlog" 2>&1; then
+  tail -n 30 "$aptlog" >&2
+  echo "deps: apt-get install failed (full log: $aptlog); fix the cause above and re-run" >&2
   exit 1
 fi
+rm -f "$aptlog"
 echo "deps: done"

@@ -14,8 +14,9 @@ irp=$(grep '^SD-IRP ' "$out")
 echo "    $irp"
 
 check "debug: scripts/debug-wine.sh exits 0" [ "$rc" -eq 0 ]
-check "debug: gdb stopped at the breakpoint line in SecondDriverDeviceControl" \
-	grep -qE 'SecondDriverDeviceControl \(DeviceObject=.*Irp=.*\) at driver/SecondDriver.c:[0-9]+' "$out"
+line=$(grep -n 'request.IoControlCode = ' "$here/../../driver/SecondDriver.c" | cut -d: -f1)
+check "debug: gdb stopped in SecondDriverDeviceControl at the line after IoGetCurrentIrpStackLocation ($line)" \
+	grep -qE "SecondDriverDeviceControl \(DeviceObject=.*Irp=.*\) at driver/SecondDriver.c:${line:-x}\$" "$out"
 check "debug: the IRP is IRP_MJ_DEVICE_CONTROL (14)" grep -q 'major=14 ' <<<"$irp"
 check "debug: IoControlCode 0x80002003, InputBufferLength 8" \
 	grep -q 'code=0x80002003 inlen=8 ' <<<"$irp"
@@ -25,6 +26,9 @@ check "debug: the input buffer holds the client's priority ($prio)" \
 	grep -qE "priority=$prio\$" <<<"$irp"
 check "debug: the buffer reads as two little-endian ints" \
 	grep -qE "^0x[0-9a-f]+:[[:space:]]+0x0*$(printf '%x' "${tid:-0}")[[:space:]]+0x0*$(printf '%x' "$prio")\$" "$out"
+# Frame 0 only: gdb has no Windows x64 unwinder (docs/DEBUGGING.md).
+check "debug: the backtrace's frame 0 is SecondDriverDeviceControl, with its IRP" \
+	grep -qE '^#0 +SecondDriverDeviceControl \(DeviceObject=0x[0-9a-f]+, Irp=0x[0-9a-f]+\) at driver/SecondDriver.c:' "$out"
 check "debug: gdb detached" grep -q '^SD-DETACHED' "$out"
 check "debug: the request completed after the detach (client exit 0)" \
 	grep -q '^SD-CLIENT exit=0$' "$out"
