@@ -24,4 +24,11 @@ if ! grep -q '^SD-VM-END' "$log" || [ "$rc" -ne 0 ]; then
 	exit 1
 fi
 grep -E '^bench:|^sd_bench:' "$log"
+# Every run's results are kept, so that a number quoted in the README can be
+# traced to the run that printed it.
+{
+	echo "== $(date -u '+%F %T UTC') $(git -C "$root" describe --always --dirty 2>/dev/null)"
+	grep -E '^bench:' "$log"
+} >>"$root/build/bench-history.log"
+echo "bench: results appended to build/bench-history.log"
 grep -q '^bench: SET' "$log" || { echo "bench: sd_bench printed no result (log: $log)" >&2; exit 1; }
