@@ -42,13 +42,7 @@ vm_boot "$log"
 rc=$?
 echo "vm: QEMU exited $rc after $(($(date +%s) - start)) s; console log: $log"
 
-grep -E '^(PASS|FAIL) ' "$log" >"$log.results" || true
-while IFS= read -r line; do
-	case "$line" in
-	PASS\ *) pass "${line#PASS }" ;;
-	FAIL\ *) fail "${line#FAIL }" ;;
-	esac
-done <"$log.results"
+absorb "vm: the tests inside the VM" "$log" "$rc"
 grep -E '^# ' "$log" || true
 
 check "vm: the VM ran to the end (SD-VM-END) and powered off" \
