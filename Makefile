@@ -153,15 +153,15 @@ $(LNX)/SecondDriverClient32: $(LINUX_CLIENT) client/*.h include/seconddriver.h M
 	@mkdir -p $(@D)
 	$(LCC) -m32 $(LCFLAGS) $(LINUX_CLIENT) -o $@
 
-$(LNX)/sd_vmtest: tests/vm/sd_vmtest.c tests/vm/sd_sched_attr.h include/seconddriver.h Makefile
+$(LNX)/sd_vmtest: tests/vm/sd_vmtest.c tests/vm/sd_sched_attr.h tests/vm/sd_target.h include/seconddriver.h Makefile
 	@mkdir -p $(@D)
 	$(LCC) $(LCFLAGS) -Itests/vm -pthread $< -o $@
 
-$(LNX)/sd_vmtest32: tests/vm/sd_vmtest.c tests/vm/sd_sched_attr.h include/seconddriver.h Makefile
+$(LNX)/sd_vmtest32: tests/vm/sd_vmtest.c tests/vm/sd_sched_attr.h tests/vm/sd_target.h include/seconddriver.h Makefile
 	@mkdir -p $(@D)
 	$(LCC) -m32 $(LCFLAGS) -Itests/vm -pthread $< -o $@
 
-$(LNX)/sd_bench: bench/sd_bench.c tests/vm/sd_sched_attr.h include/seconddriver.h \
+$(LNX)/sd_bench: bench/sd_bench.c tests/vm/sd_sched_attr.h tests/vm/sd_target.h include/seconddriver.h \
 		linux/sd_map.c linux/sd_map.h Makefile
 	@mkdir -p $(@D)
 	$(LCC) $(LCFLAGS) -Ilinux -Itests/vm -pthread bench/sd_bench.c linux/sd_map.c -o $@

@@ -30,25 +30,9 @@
 #include "seconddriver.h"
 #include "sd_map.h"
 #include "sd_sched_attr.h"
+#include "sd_target.h"
 
-static int block_pipe[2];
-static pid_t target_tid;
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t ready = PTHREAD_COND_INITIALIZER;
-
-static void *target(void *unused)
-{
-	char c;
-
-	(void)unused;
-	pthread_mutex_lock(&lock);
-	target_tid = (pid_t)syscall(SYS_gettid);
-	pthread_cond_signal(&ready);
-	pthread_mutex_unlock(&lock);
-	while (read(block_pipe[0], &c, 1) < 0 && errno == EINTR)
-		;
-	return NULL;
-}
+static struct target tgt;
 
 static double now(void)
 {
@@ -63,7 +47,7 @@ static int dev_fd = -1;
 /* SET through the driver: the whole request. */
 static int ioctl_set(int level)
 {
-	ThreadData td = { (sd_u32)target_tid, level };
+	ThreadData td = { (sd_u32)tgt.tid, level };
 
 	return ioctl(dev_fd, SD_LINUX_IOCTL_SET_PRIORITY, &td);
 }
@@ -81,7 +65,7 @@ static int syscall_set(int level)
 	a.sched_policy = m.policy;
 	a.sched_nice = m.nice;
 	a.sched_priority = m.rt_priority;
-	return (int)syscall(SYS_sched_setattr, target_tid, &a, 0);
+	return (int)syscall(SYS_sched_setattr, tgt.tid, &a, 0);
 }
 
 /*
@@ -105,7 +89,7 @@ static int syscall_einval(int level)
 
 static int ioctl_enotty(int level)
 {
-	ThreadData td = { (sd_u32)target_tid, level };
+	ThreadData td = { (sd_u32)tgt.tid, level };
 
 	/* SET's number with another size: no such command. */
 	if (ioctl(dev_fd, _IOW(SD_LINUX_MAGIC, 0, int), &td) == 0 ||
@@ -116,7 +100,7 @@ static int ioctl_enotty(int level)
 
 static int ioctl_einval(int level)
 {
-	ThreadData td = { (sd_u32)target_tid, 0 };
+	ThreadData td = { (sd_u32)tgt.tid, 0 };
 
 	(void)level;
 	if (ioctl(dev_fd, SD_LINUX_IOCTL_SET_PRIORITY, &td) == 0 || errno != EINVAL)
@@ -196,7 +180,6 @@ int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 20;
 	int calls = argc > 2 ? atoi(argv[2]) : 500;
-	pthread_t t;
 	int rc = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -209,14 +192,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sd_bench: open %s: %s\n", SD_LINUX_DEVICE_PATH, strerror(errno));
 		return 1;
 	}
-	if (pipe(block_pipe) || pthread_create(&t, NULL, target, NULL)) {
+	if (target_start(&tgt)) {
 		fprintf(stderr, "sd_bench: cannot start the target thread\n");
 		return 1;
 	}
-	pthread_mutex_lock(&lock);
-	while (!target_tid)
-		pthread_cond_wait(&ready, &lock);
-	pthread_mutex_unlock(&lock);
 
 	/* A short warm-up of all ways. */
 	if (compare(NULL, 20, 21, 1, 2) ||
@@ -225,9 +204,7 @@ int main(int argc, char **argv)
 		rc = 1;
 	printf("bench: batch of 1000 vs 1000 single calls: not measured; the contract has no batch IOCTL yet\n");
 
-	if (write(block_pipe[1], "x", 1) != 1)
-		rc = 1;
-	pthread_join(t, NULL);
+	target_stop(&tgt);
 	close(dev_fd);
 	return rc;
 }

@@ -41,6 +41,7 @@
 
 #include "seconddriver.h"
 #include "sd_sched_attr.h"
+#include "sd_target.h"
 
 static int passed, failed;
 static const char *bits = sizeof(void *) == 8 ? "64-bit" : "32-bit";
@@ -71,11 +72,6 @@ struct sched_now {
 	int policy, nice, rt;		/* from sched_getattr */
 	int st_policy, st_nice, st_rt;	/* from /proc/<pid>/task/<tid>/stat */
 };
-
-static pid_t gettid_(void)
-{
-	return (pid_t)syscall(SYS_gettid);
-}
 
 static int read_stat(pid_t tid, struct sched_now *s)
 {
@@ -163,55 +159,6 @@ static int set_level(int fd, pid_t tid, int level)
 	ThreadData td = { (sd_u32)tid, level };
 
 	return raw(fd, SD_LINUX_IOCTL_SET_PRIORITY, &td);
-}
-
-/* --- target threads: they block on a pipe until released ----------------- */
-
-struct target {
-	pthread_t thread;
-	pid_t tid;
-	int pipe[2];
-	pthread_mutex_t lock;
-	pthread_cond_t ready;
-};
-
-static void *target_main(void *p)
-{
-	struct target *t = p;
-	char c;
-
-	pthread_mutex_lock(&t->lock);
-	t->tid = gettid_();
-	pthread_cond_signal(&t->ready);
-	pthread_mutex_unlock(&t->lock);
-	while (read(t->pipe[0], &c, 1) < 0 && errno == EINTR)
-		;
-	return NULL;
-}
-
-static int target_start(struct target *t)
-{
-	memset(t, 0, sizeof(*t));
-	pthread_mutex_init(&t->lock, NULL);
-	pthread_cond_init(&t->ready, NULL);
-	if (pipe(t->pipe))
-		return -1;
-	if (pthread_create(&t->thread, NULL, target_main, t))
-		return -1;
-	pthread_mutex_lock(&t->lock);
-	while (!t->tid)
-		pthread_cond_wait(&t->ready, &t->lock);
-	pthread_mutex_unlock(&t->lock);
-	return 0;
-}
-
-static void target_stop(struct target *t)
-{
-	if (write(t->pipe[1], "x", 1) != 1)
-		perror("target_stop");
-	pthread_join(t->thread, NULL);
-	close(t->pipe[0]);
-	close(t->pipe[1]);
 }
 
 /*
