@@ -40,17 +40,25 @@ WARN      := -std=c11 -Wall -Wextra -Werror
 #   intrinsics; without this each object file exports a copy.
 KCC       := clang --target=x86_64-pc-windows-msvc -fgnuc-version=4.2.1 \
              -fasynchronous-unwind-tables
+# -fstack-protector-strong: on the MSVC target, the /GS stack cookies
+#   (driver/sd_gs.c supplies the cookie and its check).
 KCFLAGS   := $(WARN) -D_AMD64_ -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00 \
-             -D_KERNEL_MODE \
+             -D_KERNEL_MODE -fstack-protector-strong \
              -D__INTRINSIC_DEFINED_InterlockedBitTestAndSet \
              -D__INTRINSIC_DEFINED_InterlockedBitTestAndReset \
              -isystem $(DDK_INC) -isystem $(MINGW_INC) -Iinclude -Idriver
 KCFLAGS_REL := -O2 -gcodeview -DDBG=0
 KCFLAGS_DBG := -O0 -gdwarf-4 -DDBG=1
-KLDFLAGS  := /driver /subsystem:native /entry:DriverEntry /nodefaultlib \
-             /dynamicbase /nxcompat /section:INIT,erd
+# /driver:wdm sets WDM_DRIVER; /cetcompat marks the image CET-compatible;
+# GsDriverEntry (driver/sd_gs.c) seeds the /GS cookie, then runs DriverEntry.
+KLDFLAGS  := /driver:wdm /subsystem:native /entry:GsDriverEntry /nodefaultlib \
+             /dynamicbase /nxcompat /cetcompat /section:INIT,erd
 
-DRIVER_SRC := driver/SecondDriver.c driver/sd_ioctl.c driver/sd_capture.c
+# Debian's python3-pefile is seen by Debian's own python3 only.
+PYTHON    := /usr/bin/python3
+
+DRIVER_SRC := driver/SecondDriver.c driver/sd_access.c driver/sd_host.c driver/sd_ioctl.c \
+              driver/sd_capture.c driver/sd_gs.c
 # Objects also depend on this Makefile, so changed flags rebuild them.
 DRIVER_HDR := include/seconddriver.h $(wildcard driver/*.h) Makefile
 
@@ -65,34 +73,65 @@ CLIENT_SRC := client/sd_client.c client/sd_args.c
 LCC       := gcc
 LCFLAGS   := $(WARN) -O2 -static -Iinclude -Iclient
 LINUX_BINS := $(LNX)/SecondDriverClient $(LNX)/SecondDriverClient32 \
-              $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_bench
+              $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_bench \
+              $(LNX)/sd_stress $(LNX)/sd_stress32
 
 # --- native unit tests -------------------------------------------------------
 HOSTCC    ?= gcc
 NCFLAGS   := $(WARN) -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
              -DSD_HOST_TEST -Iinclude -Idriver -Iclient -Ilinux -Itests/native
 
-.PHONY: all driver client wine-tests native linux-user module clean test demo
-all: driver client wine-tests native linux-user
+# --- native fuzzers: clang's libFuzzer, ASan+UBSan, the same fakes ----------
+FUZZ      := $(BUILD)/fuzz
+FUZZCC    := clang
+FUZZFLAGS := $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+             -fno-sanitize-recover=all -DSD_HOST_TEST \
+             -Iinclude -Idriver -Ilinux -Itests/native
+
+.PHONY: all driver client wine-tests native fuzz linux-user module clean test demo
+all: driver client wine-tests native fuzz linux-user
 
 driver: $(REL)/SecondDriver.sys $(DBG)/SecondDriver.sys
 client: $(BIN)/SecondDriverClient.exe
-wine-tests: $(BIN)/sd_target.exe $(BIN)/sd_wine_tests.exe $(BIN)/sd_probe_test.exe
+wine-tests: $(BIN)/sd_target.exe $(BIN)/sd_wine_tests.exe $(BIN)/sd_probe_test.exe \
+            $(BIN)/sd_stress.exe $(BIN)/sd_check.exe
 native: $(NATIVE)/test_native
+fuzz: $(FUZZ)/fuzz_ioctl $(FUZZ)/fuzz_map
 linux-user: $(LINUX_BINS)
 
 $(WIN)/ntoskrnl.lib: driver/ntoskrnl.def
 	@mkdir -p $(@D)
 	llvm-dlltool -m i386:x86-64 -d $< -l $@
 
-# Release: optimised, CodeView -> PDB for WinDbg, then test-signed.
+# The cookie's own check must not check itself.
+$(REL)/sd_gs.obj $(DBG)/sd_gs.obj: KCFLAGS += -fno-stack-protector
+
+# The VERSIONINFO resource, shared by both builds.
+$(WIN)/SecondDriver.res: driver/SecondDriver.rc driver/sd_version.h
+	@mkdir -p $(@D)
+	llvm-rc -I driver -fo $@ $<
+
+# Release: optimised, CodeView -> PDB for WinDbg, a map for tests/pe.
 $(REL)/%.obj: driver/%.c $(DRIVER_HDR)
 	@mkdir -p $(@D)
 	$(KCC) $(KCFLAGS) $(KCFLAGS_REL) -c $< -o $@
 
-$(REL)/SecondDriver.unsigned.sys: $(patsubst driver/%.c,$(REL)/%.obj,$(DRIVER_SRC)) $(WIN)/ntoskrnl.lib
+$(REL)/SecondDriver.unsigned.sys: $(patsubst driver/%.c,$(REL)/%.obj,$(DRIVER_SRC)) \
+		$(WIN)/SecondDriver.res $(WIN)/ntoskrnl.lib tools/pe.py
 	lld-link $(KLDFLAGS) /debug /pdb:$(REL)/SecondDriver.pdb /pdbaltpath:SecondDriver.pdb \
-	    /out:$@ $^
+	    /map:$(REL)/SecondDriver.map /out:$@ $(filter-out tools/pe.py,$^)
+	$(PYTHON) tools/pe.py fix-checksum $@
+
+# Debug: -O0 and DWARF 4 so gdb under Wine sees locals and lines.
+$(DBG)/%.obj: driver/%.c $(DRIVER_HDR)
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) $(KCFLAGS_DBG) -c $< -o $@
+
+$(DBG)/SecondDriver.unsigned.sys: $(patsubst driver/%.c,$(DBG)/%.obj,$(DRIVER_SRC)) \
+		$(WIN)/SecondDriver.res $(WIN)/ntoskrnl.lib tools/pe.py
+	lld-link $(KLDFLAGS) /debug:dwarf /map:$(DBG)/SecondDriver.map /out:$@ \
+	    $(filter-out tools/pe.py,$^)
+	$(PYTHON) tools/pe.py fix-checksum $@
 
 # The test certificate is made here, on first build, and never committed.
 $(WIN)/cert/testcert.pem:
@@ -102,20 +141,11 @@ $(WIN)/cert/testcert.pem:
 	    -addext "extendedKeyUsage=codeSigning" \
 	    -keyout $(WIN)/cert/testkey.pem -out $@ 2>/dev/null
 
-# osslsigncode also writes the PE checksum that lld-link leaves at 0.
-$(REL)/SecondDriver.sys: $(REL)/SecondDriver.unsigned.sys $(WIN)/cert/testcert.pem
+# Both builds are test-signed; osslsigncode rewrites the PE checksum.
+$(WIN)/%/SecondDriver.sys: $(WIN)/%/SecondDriver.unsigned.sys $(WIN)/cert/testcert.pem
 	rm -f $@
 	osslsigncode sign -certs $(WIN)/cert/testcert.pem -key $(WIN)/cert/testkey.pem \
 	    -n SecondDriver -h sha256 -in $< -out $@ >/dev/null
-
-# Debug: -O0 and DWARF 4 so gdb under Wine sees locals and lines.
-$(DBG)/%.obj: driver/%.c $(DRIVER_HDR)
-	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) $(KCFLAGS_DBG) -c $< -o $@
-
-$(DBG)/SecondDriver.sys: $(patsubst driver/%.c,$(DBG)/%.obj,$(DRIVER_SRC)) $(WIN)/ntoskrnl.lib tools/pe.py
-	lld-link $(KLDFLAGS) /debug:dwarf /out:$@ $(filter-out tools/pe.py,$^)
-	python3 tools/pe.py fix-checksum $@
 
 # User-mode programs.
 $(BIN)/SecondDriverClient.exe: $(CLIENT_SRC) client/sd_platform_win.c client/*.h include/seconddriver.h
@@ -130,18 +160,54 @@ $(BIN)/sd_wine_tests.exe: tests/wine/sd_wine_tests.c include/seconddriver.h
 	@mkdir -p $(@D)
 	$(UCC) $(UCFLAGS) $< -o $@
 
-# The driver's own capture code, built into a user-mode program.
-$(BIN)/sd_probe_test.exe: tests/wine/sd_probe_test.c driver/sd_capture.c tests/wine/harness_kernel.h $(DRIVER_HDR)
+# The checks only real Windows can answer (README: "On real Windows, check
+# these first"); Wine runs the ones it can.
+$(BIN)/sd_check.exe: tests/windows/sd_check.c tests/lib/sd_report.h include/seconddriver.h
 	@mkdir -p $(@D)
-	$(UCC) $(UCFLAGS) -DSD_WIN32_HARNESS -Idriver -Itests/wine \
-	    tests/wine/sd_probe_test.c driver/sd_capture.c -lntdll -o $@
+	$(UCC) $(UCFLAGS) -Itests/lib $< -ladvapi32 -lntdll -o $@
+
+$(BIN)/sd_stress.exe: tests/wine/sd_stress.c tests/lib/sd_report.h include/seconddriver.h
+	@mkdir -p $(@D)
+	$(UCC) $(UCFLAGS) -Itests/lib $< -ladvapi32 -o $@
+
+# The driver's own capture code, the release build's very object, linked
+# into a user-mode MSVC-target program with no C runtime.
+PROBE_LIBS := $(WIN)/probe/kernel32.lib $(WIN)/probe/ntdll.lib
+
+$(WIN)/probe/%.lib: tests/wine/probe/%.def
+	@mkdir -p $(@D)
+	llvm-dlltool -m i386:x86-64 -d $< -l $@
+
+$(WIN)/probe/sd_probe_test.obj: tests/wine/sd_probe_test.c tests/wine/harness_kernel.h $(DRIVER_HDR)
+	@mkdir -p $(@D)
+	$(KCC) $(WARN) -O1 -DSD_WIN32_HARNESS -isystem $(MINGW_INC) -Iinclude -Idriver \
+	    -Itests/wine -c $< -o $@
+
+$(BIN)/sd_probe_test.exe: $(WIN)/probe/sd_probe_test.obj $(REL)/sd_capture.obj $(PROBE_LIBS)
+	@mkdir -p $(@D)
+	lld-link /subsystem:console /entry:mainCRTStartup /nodefaultlib /dynamicbase \
+	    /nxcompat /out:$@ $^
+
+# The driver's sources that never touch an IRP, built for this host.
+DRIVER_LOGIC := driver/sd_ioctl.c driver/sd_access.c driver/sd_host.c driver/sd_gs.c
 
 $(NATIVE)/test_native: tests/native/test_native.c tests/native/fake_kernel.c \
-		driver/sd_ioctl.c client/sd_args.c linux/sd_map.c linux/sd_map.h \
+		$(DRIVER_LOGIC) client/sd_args.c linux/sd_map.c linux/sd_map.h \
 		tests/native/*.h $(DRIVER_HDR) client/*.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(NCFLAGS) tests/native/test_native.c tests/native/fake_kernel.c \
-	    driver/sd_ioctl.c client/sd_args.c linux/sd_map.c -o $@
+	    $(DRIVER_LOGIC) client/sd_args.c linux/sd_map.c -o $@
+
+# The fuzzers build the driver's and the module's own sources.
+$(FUZZ)/fuzz_ioctl: tests/fuzz/fuzz_ioctl.c tests/native/fake_kernel.c $(DRIVER_LOGIC) \
+		tests/native/*.h $(DRIVER_HDR)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) tests/fuzz/fuzz_ioctl.c tests/native/fake_kernel.c \
+	    $(DRIVER_LOGIC) -o $@
+
+$(FUZZ)/fuzz_map: tests/fuzz/fuzz_map.c linux/sd_map.c linux/sd_map.h include/seconddriver.h Makefile
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) tests/fuzz/fuzz_map.c linux/sd_map.c -o $@
 
 # The Linux programs.
 LINUX_CLIENT := $(CLIENT_SRC) client/sd_platform_linux.c
@@ -153,11 +219,15 @@ $(LNX)/SecondDriverClient32: $(LINUX_CLIENT) client/*.h include/seconddriver.h M
 	@mkdir -p $(@D)
 	$(LCC) -m32 $(LCFLAGS) $(LINUX_CLIENT) -o $@
 
-$(LNX)/sd_vmtest: tests/vm/sd_vmtest.c tests/vm/sd_sched_attr.h tests/vm/sd_target.h include/seconddriver.h Makefile
+# The VM's test programs, each in a 64-bit and an i386 build.
+VM_PROG_DEPS := tests/vm/sd_sched_attr.h tests/vm/sd_target.h tests/vm/sd_vmlib.h \
+                include/seconddriver.h Makefile
+
+$(LNX)/sd_%: tests/vm/sd_%.c $(VM_PROG_DEPS)
 	@mkdir -p $(@D)
 	$(LCC) $(LCFLAGS) -Itests/vm -pthread $< -o $@
 
-$(LNX)/sd_vmtest32: tests/vm/sd_vmtest.c tests/vm/sd_sched_attr.h tests/vm/sd_target.h include/seconddriver.h Makefile
+$(LNX)/sd_%32: tests/vm/sd_%.c $(VM_PROG_DEPS)
 	@mkdir -p $(@D)
 	$(LCC) -m32 $(LCFLAGS) -Itests/vm -pthread $< -o $@
 
@@ -178,4 +248,4 @@ demo:
 	bash scripts/demo.sh
 
 clean:
-	rm -rf $(WIN) $(NATIVE) $(LNX)
+	rm -rf $(WIN) $(NATIVE) $(FUZZ) $(LNX)

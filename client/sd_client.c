@@ -34,9 +34,15 @@ static void report(const char *what, int err)
 		what, err, text);
 	if (sd_error_is_access_denied(err))
 		fprintf(stderr,
-			"SecondDriverClient: hint: only administrators may open %s; "
-			"run from an elevated prompt (or as root)\n",
+			"SecondDriverClient: hint: only administrators may open %s "
+			"and steer a thread; run from an elevated prompt (or as root)\n",
 			sd_device_display_name);
+	if (sd_error_is_privilege(err))
+		fprintf(stderr,
+			"SecondDriverClient: hint: levels %d..%d need the privilege "
+			"SeIncreaseBasePriorityPrivilege (\"Increase scheduling priority\"), "
+			"which Administrators hold\n",
+			SD_PRIORITY_REALTIME_MIN, SD_PRIORITY_MAX);
 }
 
 int main(int argc, char **argv)
@@ -71,5 +77,7 @@ int main(int argc, char **argv)
 	}
 	printf("Priority change for thread %lu to %ld succeeded!\n",
 	       (unsigned long)td.ThreadId, (long)td.Priority);
+	if (sd_level_note(td.Priority))
+		fprintf(stderr, "SecondDriverClient: note: %s\n", sd_level_note(td.Priority));
 	return EXIT_OK;
 }

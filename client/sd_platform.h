@@ -20,7 +20,12 @@ struct sd_device;
 /* Open the device. Returns 0 and sets *dev, or returns the error. */
 int sd_open(struct sd_device **dev);
 
-/* Send SET_PRIORITY. Returns 0, or the error the kernel gave. */
+/*
+ * Send SET_PRIORITY. Returns 0, or the error the kernel gave. On Windows a
+ * level of 16..31 first enables SeIncreaseBasePriorityPrivilege in the
+ * client's token, as the driver requires it (Administrators hold it,
+ * disabled).
+ */
 int sd_set_priority(struct sd_device *dev, const ThreadData *td);
 
 /* Close what sd_open opened. */
@@ -31,6 +36,16 @@ void sd_describe_error(int err, char *buf, size_t len);
 
 /* Non-zero if err means "not allowed to open the device". */
 int sd_error_is_access_denied(int err);
+
+/* Non-zero if err means "the caller lacks a privilege the level needs". */
+int sd_error_is_privilege(int err);
+
+/*
+ * A one-line note on what the kernel does with this level afterwards, or
+ * NULL. Windows keeps 1..15 only until the thread's next quantum ends
+ * (docs/SPEC.md section 5); Linux keeps every level.
+ */
+const char *sd_level_note(sd_s32 level);
 
 /* How the device is named on this platform, for messages. */
 extern const char sd_device_display_name[];

@@ -10,11 +10,14 @@
  *                               the link \??\SecondDriver
  *   SecondDriverCreateClose     IRP_MJ_CREATE / IRP_MJ_CLOSE
  *   SecondDriverDeviceControl   IRP_MJ_DEVICE_CONTROL (see sd_ioctl.c)
- *   SecondDriverUnload          delete the link and the device
+ *   SecondDriverUnload          delete the link, wait for requests still
+ *                               inside the driver, delete the device
  *
  * The interface is in include/seconddriver.h and docs/SPEC.md.
  */
 #include "sd_kernel.h"
+#include "sd_access.h"
+#include "sd_host.h"
 #include "sd_ioctl.h"
 
 DRIVER_INITIALIZE DriverEntry;
@@ -32,6 +35,26 @@ DRIVER_DISPATCH SecondDriverDeviceControl;
  * declaration without dllimport that aliases the import-table slot.
  */
 extern __declspec(dllimport) POBJECT_TYPE IoDeviceObjectType;
+
+/*
+ * The device's own state. The remove lock counts the dispatch routines
+ * running in the driver: each holds it while it works, and the unload
+ * waits for the count to drain before the device (and, after the unload
+ * returns, the image) goes. Windows never unloads a driver while a file on
+ * its device is open, so there the wait finds nothing; Wine 8 unloads at
+ * once, even with a request inside the driver (docs/SPEC.md section 7).
+ */
+/* Under Wine only: how long the unload lets requests in flight land. */
+#define SD_WINE_UNLOAD_GRACE_MS 50
+
+typedef struct _SD_DEVICE_EXTENSION {
+	IO_REMOVE_LOCK RemoveLock;
+} SD_DEVICE_EXTENSION, *PSD_DEVICE_EXTENSION;
+
+static PSD_DEVICE_EXTENSION SdExtension(_In_ PDEVICE_OBJECT DeviceObject)
+{
+	return (PSD_DEVICE_EXTENSION)DeviceObject->DeviceExtension;
+}
 
 _Use_decl_annotations_
 void SdLog(ULONG Level, const char *Format, ...)
@@ -133,18 +156,23 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 	UNREFERENCED_PARAMETER(RegistryPath);
 
 	SdInfo("DriverEntry started\n");
+	SdDetectHost();
+	if (SdHost.Wine)
+		SdInfo("running under Wine\n");
 
 	DriverObject->DriverUnload = SecondDriverUnload;
 	DriverObject->MajorFunction[IRP_MJ_CREATE] = SecondDriverCreateClose;
 	DriverObject->MajorFunction[IRP_MJ_CLOSE] = SecondDriverCreateClose;
 	DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = SecondDriverDeviceControl;
 
-	status = IoCreateDevice(DriverObject, 0, &devName, FILE_DEVICE_UNKNOWN,
-				FILE_DEVICE_SECURE_OPEN, FALSE, &DeviceObject);
+	status = IoCreateDevice(DriverObject, sizeof(SD_DEVICE_EXTENSION), &devName,
+				FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN, FALSE,
+				&DeviceObject);
 	if (!NT_SUCCESS(status)) {
 		SdError("Failed to create device (0x%08lX)\n", (unsigned long)(ULONG)status);
 		return status;
 	}
+	IoInitializeRemoveLock(&SdExtension(DeviceObject)->RemoveLock, SD_POOL_TAG, 0, 0);
 
 	/* Secure the device before the symbolic link makes it easy to find. */
 	status = SdApplyDeviceSecurity(DeviceObject);
@@ -172,31 +200,95 @@ SD_PAGED_CODE
 void SecondDriverUnload(PDRIVER_OBJECT DriverObject)
 {
 	UNICODE_STRING symLink = RTL_CONSTANT_STRING(SD_SYMLINK_NAME_W);
+	PDEVICE_OBJECT device = DriverObject->DeviceObject;
+	PIO_REMOVE_LOCK lock = &SdExtension(device)->RemoveLock;
 	NTSTATUS status;
 
 	PAGED_CODE();
 
+	/* No new opens, then wait until no request is inside the driver. */
 	status = IoDeleteSymbolicLink(&symLink);
 	if (!NT_SUCCESS(status))
 		SdError("Failed to delete symbolic link (0x%08lX)\n",
 			(unsigned long)(ULONG)status);
-	IoDeleteDevice(DriverObject->DeviceObject);
+	status = IoAcquireRemoveLock(lock, DriverObject);
+	if (NT_SUCCESS(status))
+		IoReleaseRemoveLockAndWait(lock, DriverObject);
+	if (SdHost.Wine) {
+		/*
+		 * Wine 8 frees the image as soon as this routine returns, and its
+		 * dispatch threads do not wait for that: a request it has already
+		 * taken for this device may still be on its way in. Give such a
+		 * request time to arrive, find the unload begun, and leave, while
+		 * the code is still mapped. Windows never unloads while a file on
+		 * the device is open, so it needs no such pause.
+		 */
+		LARGE_INTEGER grace;
+
+		grace.QuadPart = -10000LL * SD_WINE_UNLOAD_GRACE_MS;
+		status = KeDelayExecutionThread(KernelMode, FALSE, &grace);
+		if (status != STATUS_SUCCESS)
+			SdError("the unload's pause ended early (0x%08lX)\n",
+				(unsigned long)(ULONG)status);
+	}
+	IoDeleteDevice(device);
 
 	SdInfo("unloaded\n");
+}
+
+/*
+ * SdOpenFromIrp - IRP_MJ_CREATE: refuse a name below the device, and record
+ * what the handle may do in its file object (sd_access.h).
+ */
+SD_PAGED_CODE
+static NTSTATUS SdOpenFromIrp(_In_ PIO_STACK_LOCATION Stack)
+{
+	PIO_SECURITY_CONTEXT security = Stack->Parameters.Create.SecurityContext;
+	PFILE_OBJECT file = Stack->FileObject;
+	PVOID noFile;
+	SD_OPEN open;
+	NTSTATUS status;
+
+	PAGED_CODE();
+
+	open.FileNameLength = file ? file->FileName.Length : 0;
+	open.AccessKnown = security != NULL;
+	open.DesiredAccess = security ? security->DesiredAccess : 0;
+	status = SdOpen(&open, file ? &file->FsContext : &noFile);
+	if (!NT_SUCCESS(status))
+		SdWarn("open of a name below the device (%u bytes): status 0x%08lX\n",
+		       (unsigned)open.FileNameLength, (unsigned long)(ULONG)status);
+	else if (open.AccessKnown)
+		SdInfo("open: access 0x%08lX\n", (unsigned long)open.DesiredAccess);
+	else
+		SdInfo("open: no security context, access unknown\n");
+	return status;
 }
 
 _Use_decl_annotations_
 SD_PAGED_CODE
 NTSTATUS SecondDriverCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
-	UNREFERENCED_PARAMETER(DeviceObject);
+	PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+	PIO_REMOVE_LOCK lock = &SdExtension(DeviceObject)->RemoveLock;
+	BOOLEAN locked;
+	NTSTATUS status;
 
 	PAGED_CODE();
 
-	Irp->IoStatus.Status = STATUS_SUCCESS;
+	/* STATUS_DELETE_PENDING once the unload has begun. */
+	status = IoAcquireRemoveLock(lock, Irp);
+	locked = NT_SUCCESS(status);
+	if (locked && stack->MajorFunction == IRP_MJ_CREATE)
+		status = SdOpenFromIrp(stack);
+
+	/* The one completion path. */
+	Irp->IoStatus.Status = status;
 	Irp->IoStatus.Information = 0;
 	IoCompleteRequest(Irp, IO_NO_INCREMENT);
-	return STATUS_SUCCESS;
+	if (locked)
+		IoReleaseRemoveLock(lock, Irp);
+	return status;
 }
 
 _Use_decl_annotations_
@@ -204,11 +296,11 @@ SD_PAGED_CODE
 NTSTATUS SecondDriverDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 {
 	PIO_STACK_LOCATION stack = IoGetCurrentIrpStackLocation(Irp);
+	PIO_REMOVE_LOCK lock = &SdExtension(DeviceObject)->RemoveLock;
 	ULONG_PTR information = 0;
 	SD_REQUEST request;
+	BOOLEAN locked;
 	NTSTATUS status;
-
-	UNREFERENCED_PARAMETER(DeviceObject);
 
 	PAGED_CODE();
 
@@ -218,12 +310,20 @@ NTSTATUS SecondDriverDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 	request.OutputBuffer = Irp->UserBuffer;
 	request.OutputBufferLength = stack->Parameters.DeviceIoControl.OutputBufferLength;
 	request.RequestorMode = Irp->RequestorMode;
+	SdHandleAccessFromContext(stack->FileObject ? stack->FileObject->FsContext : NULL,
+				  &request);
 
-	status = SdDispatchIoctl(&request, &information);
+	/* STATUS_DELETE_PENDING once the unload has begun. */
+	status = IoAcquireRemoveLock(lock, Irp);
+	locked = NT_SUCCESS(status);
+	if (locked)
+		status = SdDispatchIoctl(&request, &information);
 
 	/* The one completion path. */
 	Irp->IoStatus.Status = status;
 	Irp->IoStatus.Information = information;
 	IoCompleteRequest(Irp, IO_NO_INCREMENT);
+	if (locked)
+		IoReleaseRemoveLock(lock, Irp);
 	return status;
 }

@@ -21,7 +21,7 @@
  * The caller must validate *Captured, never Buffer: user memory can change
  * between two reads.
  */
-_IRQL_requires_max_(APC_LEVEL)
+_IRQL_requires_max_(PASSIVE_LEVEL)
 _Must_inspect_result_
 NTSTATUS SdCaptureThreadData(_In_ const void *Buffer,
 			     _In_ KPROCESSOR_MODE RequestorMode,

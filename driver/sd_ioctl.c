@@ -6,11 +6,12 @@
  * handler and one row of SdIoctlTable here, and one test block per host.
  */
 #include "sd_ioctl.h"
+#include "sd_access.h"
 #include "sd_capture.h"
 
 const SD_IOCTL_ENTRY SdIoctlTable[] = {
-	{ IOCTL_SECOND_DRIVER_SET_PRIORITY, sizeof(ThreadData), SdSetPriority,
-	  "SET_PRIORITY" },
+	{ IOCTL_SECOND_DRIVER_SET_PRIORITY, FILE_WRITE_DATA, sizeof(ThreadData),
+	  SdSetPriority, "SET_PRIORITY" },
 };
 
 const ULONG SdIoctlCount = sizeof(SdIoctlTable) / sizeof(SdIoctlTable[0]);
@@ -40,7 +41,8 @@ NTSTATUS SdValidateThreadData(const ThreadData *Data)
 
 /*
  * IOCTL_SECOND_DRIVER_SET_PRIORITY: the seed's request, in the seed's order
- * of checks (length, NULL, range), but on a captured copy of the input.
+ * of checks (length, NULL, range), but on a captured copy of the input, and
+ * only on a thread the requestor could set from user mode (sd_access.h).
  */
 _Use_decl_annotations_
 SD_PAGED_CODE
@@ -71,8 +73,12 @@ NTSTATUS SdSetPriority(const SD_REQUEST *Request, ULONG_PTR *Information)
 		return status;
 
 	/* The lookup took a reference on the thread: one dereference below. */
-	KeSetPriorityThread((PKTHREAD)thread, (KPRIORITY)data.Priority);
+	status = SdCheckThreadAccess(thread, Request->RequestorMode, data.Priority);
+	if (NT_SUCCESS(status))
+		KeSetPriorityThread((PKTHREAD)thread, (KPRIORITY)data.Priority);
 	ObDereferenceObject(thread);
+	if (!NT_SUCCESS(status))
+		return status;
 
 	SdInfo("Thread Priority change for %lu to %ld succeeded!\n",
 	       (unsigned long)data.ThreadId, (long)data.Priority);
@@ -97,11 +103,11 @@ NTSTATUS SdDispatchIoctl(const SD_REQUEST *Request, ULONG_PTR *Information)
 		return STATUS_INVALID_DEVICE_REQUEST;
 	}
 
-	if (Request->InputBufferLength < entry->MinInputLength) {
+	status = SdCheckHandleAccess(Request, entry->HandleAccess);
+	if (NT_SUCCESS(status) && Request->InputBufferLength < entry->MinInputLength)
 		status = STATUS_BUFFER_TOO_SMALL;
-	} else {
+	if (NT_SUCCESS(status))
 		status = entry->Handler(Request, Information);
-	}
 
 	if (!NT_SUCCESS(status)) {
 		*Information = 0;

@@ -21,6 +21,9 @@ typedef struct _SD_REQUEST {
 	void *OutputBuffer;		/* Irp->UserBuffer */
 	ULONG OutputBufferLength;
 	KPROCESSOR_MODE RequestorMode;	/* Irp->RequestorMode */
+	/* What the handle may do, from its file object (sd_access.h). */
+	BOOLEAN HandleAccessKnown;
+	ACCESS_MASK HandleAccess;
 } SD_REQUEST, *PSD_REQUEST;
 
 /*
@@ -34,6 +37,12 @@ NTSTATUS SD_IOCTL_HANDLER(_In_ const SD_REQUEST *Request,
 
 typedef struct _SD_IOCTL_ENTRY {
 	ULONG Code;			/* IOCTL_SECOND_DRIVER_* */
+	/*
+	 * The rights the handle must have been granted at open, checked by the
+	 * driver: STATUS_ACCESS_DENIED otherwise. The seed's code says
+	 * FILE_ANY_ACCESS, so the I/O manager checks nothing for it.
+	 */
+	ACCESS_MASK HandleAccess;
 	ULONG MinInputLength;		/* shorter input: STATUS_BUFFER_TOO_SMALL */
 	SD_IOCTL_HANDLER *Handler;
 	const char *Name;		/* for logs */
@@ -47,9 +56,10 @@ extern const ULONG SdIoctlCount;
 const SD_IOCTL_ENTRY *SdFindIoctl(_In_ ULONG Code);
 
 /*
- * Run one request: unknown code -> STATUS_INVALID_DEVICE_REQUEST, short
- * input -> STATUS_BUFFER_TOO_SMALL, otherwise the handler's answer. Logs
- * the outcome. *Information is 0 unless the handler sets it.
+ * Run one request: unknown code -> STATUS_INVALID_DEVICE_REQUEST, a handle
+ * without the code's access -> STATUS_ACCESS_DENIED, short input ->
+ * STATUS_BUFFER_TOO_SMALL, otherwise the handler's answer. Logs the
+ * outcome. *Information is 0 unless the handler sets it.
  */
 _IRQL_requires_max_(PASSIVE_LEVEL)
 NTSTATUS SdDispatchIoctl(_In_ const SD_REQUEST *Request,

@@ -45,6 +45,12 @@
 #ifndef _IRQL_requires_
 #define _IRQL_requires_(x)
 #endif
+#ifndef _In_opt_
+#define _In_opt_
+#endif
+#ifndef _Inout_
+#define _Inout_
+#endif
 #ifndef _Must_inspect_result_
 #define _Must_inspect_result_
 #endif
@@ -63,6 +69,22 @@
 #else
 #define SD_INIT_CODE
 #define SD_PAGED_CODE
+#endif
+
+/*
+ * The thread object type, for ObOpenObjectByPointer. mingw-w64 declares
+ * PsThreadType dllimport with the WDK's type (POBJECT_TYPE *), so the name
+ * already reads ntoskrnl's exported variable, which holds the type object's
+ * address; the WDK's *PsThreadType would go one step too far. (The WDK's
+ * declaration has no dllimport: there the name is the import-table slot.)
+ */
+#if defined(SD_WINDOWS_KERNEL)
+#define SD_THREAD_OBJECT_TYPE ((POBJECT_TYPE)PsThreadType)
+#endif
+
+/* The CPU's time-stamp counter (the native tests supply their own). */
+#if defined(SD_WINDOWS_KERNEL)
+#define SdReadTimeStampCounter() __rdtsc()
 #endif
 
 /* Pool tag: 'SdDr' as it reads in a pool dump. */

@@ -107,6 +107,11 @@ _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY ==
  * ------------------------------------------------------------------------- */
 #define SD_PRIORITY_MIN       1
 #define SD_PRIORITY_MAX       31
+/*
+ * 16..31 is Windows' real-time range: no decay, no boosts, and from user
+ * mode only with SeIncreaseBasePriorityPrivilege (docs/SPEC.md section 5).
+ */
+#define SD_PRIORITY_REALTIME_MIN 16
 
 /* ---------------------------------------------------------------------------
  * ThreadData: the input of SET_PRIORITY.

@@ -24,15 +24,18 @@ int sd_level_valid(sd_s32 level)
 	return level >= SD_PRIORITY_MIN && level <= SD_PRIORITY_MAX;
 }
 
+static sd_s32 sd_clamp_nice(sd_s32 nice)
+{
+	if (nice < SD_NICE_MIN)
+		return SD_NICE_MIN;
+	if (nice > SD_NICE_MAX)
+		return SD_NICE_MAX;
+	return nice;
+}
+
 static sd_s32 sd_nice_of_level(sd_s32 level)
 {
-	sd_s32 nice = 3 * (8 - level);
-
-	if (nice < SD_NICE_MIN)
-		nice = SD_NICE_MIN;
-	if (nice > SD_NICE_MAX)
-		nice = SD_NICE_MAX;
-	return nice;
+	return sd_clamp_nice(3 * (8 - level));
 }
 
 int sd_map_from_level(sd_s32 level, struct sd_sched *out)
@@ -76,7 +79,12 @@ sd_s32 sd_map_to_level(sd_u32 policy, sd_s32 nice, sd_u32 rt_priority)
 	switch (policy) {
 	case SD_SCHED_OTHER:
 	case SD_SCHED_BATCH:
-		return sd_level_of_nice(nice);
+		/*
+		 * The kernel keeps nice within -20..19; a value off that range
+		 * (only a caller of this function can make one) reads as the
+		 * nearest end, and never overflows the distance arithmetic.
+		 */
+		return sd_level_of_nice(sd_clamp_nice(nice));
 	case SD_SCHED_IDLE:
 		return SD_PRIORITY_MIN;
 	case SD_SCHED_FIFO:

@@ -11,6 +11,7 @@
  *
  * and back (sd_map_to_level):
  *   SCHED_OTHER/SCHED_BATCH  the level whose nice is nearest, ties toward 8
+ *                            (a nice off -20..19 counts as the nearest end)
  *   SCHED_IDLE               1
  *   SCHED_FIFO/SCHED_RR r    15 + min(r, 16)
  *   SCHED_DEADLINE           31

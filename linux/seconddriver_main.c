@@ -17,6 +17,7 @@
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -27,6 +28,16 @@
 #include "sd_map.h"
 
 static struct miscdevice sd_misc;
+
+/*
+ * A SET to a SCHED_RR level is two scheduler calls: the policy, then nice 0
+ * (a real-time policy leaves nice alone). Two SETs of one thread at once
+ * could interleave them and leave a state neither asked for (SCHED_OTHER at
+ * nice 0, from a level-3 SET landing between a level-20 SET's two steps;
+ * found by tests/vm/sd_stress.c's race mode). SETs through the driver take
+ * this lock around both calls, so they apply one after the other.
+ */
+static DEFINE_MUTEX(sd_set_lock);
 
 /*
  * The task of thread id tid in the caller's pid namespace, with a reference
@@ -49,12 +60,14 @@ static struct task_struct *sd_get_task(u32 tid)
 
 /*
  * Set one thread's priority. The order of the checks is part of the contract
- * (docs/SPEC.md 9.4): privilege, copy, validation, lookup, change.
+ * (docs/SPEC.md 9.4): privilege, copy, validation, lookup, kernel thread,
+ * change.
  *
  * sched_setattr_nocheck() skips the LSM hook (security_task_setscheduler)
- * and RLIMIT_RTPRIO: the CAP_SYS_NICE check here is the only gate, as the
- * administrators-only device is on Windows. Kernel threads are not refused,
- * as Windows' KeSetPriorityThread and chrt(1) do not refuse them.
+ * and RLIMIT_RTPRIO, and security_task_setscheduler() is not exported to
+ * modules: the CAP_SYS_NICE check here is the only gate, as the
+ * administrators-only device is on Windows. Kernel threads are refused
+ * (EPERM), as the Windows driver refuses System threads.
  */
 static long sd_ioctl_set_priority(struct file *file, void __user *arg)
 {
@@ -84,11 +97,23 @@ static long sd_ioctl_set_priority(struct file *file, void __user *arg)
 			td.ThreadId);
 		return -ESRCH;
 	}
+	/*
+	 * Kernel threads are the kernel's to schedule, as System threads are
+	 * on Windows, where the driver refuses them too. A root caller that
+	 * put them at real-time levels stalled RCU in a stress test.
+	 */
+	if (task->flags & PF_KTHREAD) {
+		dev_dbg(sd_misc.this_device, "set: thread %u is a kernel thread\n",
+			td.ThreadId);
+		put_task_struct(task);
+		return -EPERM;
+	}
 
 	attr.sched_policy = sched.policy;
 	attr.sched_nice = sched.nice;
 	attr.sched_priority = sched.rt_priority;
 	/* May sleep: called with a task reference, outside any RCU section. */
+	mutex_lock(&sd_set_lock);
 	ret = sched_setattr_nocheck(task, &attr);
 	/*
 	 * A real-time policy leaves the old nice value behind (it shows in
@@ -98,6 +123,7 @@ static long sd_ioctl_set_priority(struct file *file, void __user *arg)
 	 */
 	if (!ret && sched.policy == SD_SCHED_RR && task_nice(task) != 0)
 		set_user_nice(task, 0);
+	mutex_unlock(&sd_set_lock);
 	put_task_struct(task);
 
 	if (ret)

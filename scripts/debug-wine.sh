@@ -56,8 +56,8 @@ done
 [ -n "$pid" ] || die "no winedevice.exe of this session has $image mapped"
 base=0x$(grep -F " $image" "/proc/$pid/maps" | head -n 1 | cut -d- -f1)
 sys=build/win/debug/SecondDriver.sys
-offset=$(python3 -c "import sys; sys.path.insert(0, 'tools'); import pe
-print(hex($base - pe.load('$sys').image_base))")
+offset=$(/usr/bin/python3 -c "import sys; sys.path.insert(0, 'tools'); import pe
+print(hex($base - pe.load('$sys').OPTIONAL_HEADER.ImageBase))")
 line=$(grep -n 'request.IoControlCode = ' driver/SecondDriver.c | cut -d: -f1)
 echo "driver host: Linux pid $pid; SecondDriver.sys loaded at $base (symbols offset $offset)"
 echo "breakpoint:  driver/SecondDriver.c:$line, just after IoGetCurrentIrpStackLocation"

@@ -6,13 +6,18 @@ set -euo pipefail
 PKGS=(
   # Windows driver and client: clang's MSVC target, lld-link, mingw-w64 headers
   clang lld llvm gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev
-  # signing and PE checks
-  osslsigncode openssl python3
+  # signing, the version resource and the PE checks (pefile, for Debian's
+  # own /usr/bin/python3)
+  osslsigncode openssl python3 python3-pefile
   # the Windows host: Wine 8 (64-bit only, headless)
   wine wine64
   # the Linux twin: QEMU TCG, a busybox initramfs, the kernel's build needs
   qemu-system-x86 busybox-static cpio gcc make libc6-dev gcc-multilib
   libelf-dev bc xz-utils kmod
+  # the native fuzzers: clang's libFuzzer and sanitizer runtimes
+  libclang-rt-14-dev
+  # static analysis of the Linux module (Kbuild's C=1)
+  sparse
   # tests and debugging
   cmake gdb iproute2 procps
 )

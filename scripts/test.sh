@@ -1,22 +1,40 @@
 #!/usr/bin/env bash
 # test.sh - every SecondDriver test, on a fresh Debian 12 machine.
 #
-#   bash scripts/test.sh
+#   bash scripts/test.sh           every suite, bounded (about 7 minutes)
+#   bash scripts/test.sh --long    the same, with the long forms of the
+#                                  fuzz, stress and churn runs (an hour or
+#                                  more; see docs/RELIABILITY.md)
 #
 # Installs what it needs (apt packages; the Linux kernel packages are
 # downloaded by the VM suite), builds, then runs the suites:
 #   native  driver logic and client parsing, compiled for this host
-#   pe      the built SecondDriver.sys: format, imports, checksum, signature
+#   fuzz    libFuzzer on the driver's request code and the twin's mapping
+#   pe      the built SecondDriver.sys: format, flags, imports against Wine's
+#           stubs, SEH scope, /GS, version resource, checksum, signature
 #   docs    the docs and scripts still match the code
 #   wine    the driver loaded by Wine 8, end to end
+#   wine-stress  a request storm and stop/start cycles under Wine
 #   wine-debug  the seed's debugger session, replayed with gdb under Wine
 #   vm      the Linux twin in Debian's own kernel under QEMU
+#   vm-stress   a request storm and module churn in the VM
 #   vm-debug    the debugger session on the Linux twin (gdb on QEMU's stub)
+#   static  clang's analyzer and sparse, each shown a planted defect first
 # and ends with one line: "N passed, N failed".
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root" || exit 1
 . tests/lib/report.sh
+
+long=
+case "${1:-}" in
+--long) long=--long ;;
+"") ;;
+*)
+	echo "usage: bash scripts/test.sh [--long]" >&2
+	exit 2
+	;;
+esac
 
 echo "== installing packages (scripts/install-deps.sh)"
 if ! bash scripts/install-deps.sh; then
@@ -48,11 +66,15 @@ suite() {
 }
 
 suite native ./build/native/test_native
-suite pe python3 tests/pe/check_pe.py
+suite fuzz bash tests/fuzz/run.sh $long
+suite pe /usr/bin/python3 tests/pe/check_pe.py
 suite docs bash tests/docs/check_docs.sh
 suite wine bash tests/wine/run.sh
+suite wine-stress bash tests/wine/stress.sh $long
 suite wine-debug bash tests/wine/test_debug.sh
 suite vm bash tests/vm/run.sh
+suite vm-stress bash tests/vm/stress.sh $long
 suite vm-debug bash tests/vm/test_debug.sh
+suite static bash tests/static/run.sh
 
 summary

@@ -10,7 +10,7 @@ line=$(grep -n 'request.IoControlCode = ' driver/SecondDriver.c | cut -d: -f1)
 check "docs: the WinDbg script breaks on the line after IoGetCurrentIrpStackLocation ($line)" \
 	grep -q "bu \`SecondDriver!SecondDriver.c:$line\`" docs/windbg/seconddriver.wds
 fn=$(grep -n '^NTSTATUS SecondDriverDeviceControl' driver/SecondDriver.c | cut -d: -f1)
-get=$(grep -n 'stack = IoGetCurrentIrpStackLocation(Irp);' driver/SecondDriver.c | cut -d: -f1)
+get=$(awk -v fn="${fn:-0}" 'NR > fn && /stack = IoGetCurrentIrpStackLocation\(Irp\);/ { print NR; exit }' driver/SecondDriver.c)
 check "docs: that line comes after IoGetCurrentIrpStackLocation, in SecondDriverDeviceControl" \
 	eval '[ -n "$fn" ] && [ -n "$get" ] && [ "$fn" -lt "$get" ] && [ "$get" -lt "$line" ]'
 
@@ -32,7 +32,17 @@ check "docs: SPEC's nice row is the table the tests type in" \
 check "docs: the module's magic byte in SPEC is the header's" \
 	eval 'grep -q "^#define SD_LINUX_MAGIC        0xD5$" include/seconddriver.h && grep -q "0xD5" docs/SPEC.md'
 for s in scripts/demo.sh scripts/test.sh scripts/debug-wine.sh scripts/debug-vm.sh \
-	tests/vm/run.sh bench/run.sh; do
+	tests/vm/run.sh bench/run.sh tests/fuzz/run.sh tests/wine/stress.sh \
+	tests/vm/stress.sh tests/static/run.sh docs/SECURITY.md docs/RELIABILITY.md \
+	tests/windows/sd_check.c; do
 	check "docs: $s, named in the docs, exists" [ -f "$s" ]
 done
+check "docs: the README documents the long forms (scripts/test.sh --long), and test.sh takes the flag" \
+	eval 'grep -q "bash scripts/test.sh --long" README.md && grep -q -- "--long) long=--long" scripts/test.sh'
+check "docs: SPEC's handle-access table names the access SdIoctlTable gives SET (FILE_WRITE_DATA)" \
+	eval 'grep -q "IOCTL_SECOND_DRIVER_SET_PRIORITY, FILE_WRITE_DATA" driver/sd_ioctl.c &&
+	      grep -q "(SET_PRIORITY) | \`FILE_WRITE_DATA\`" docs/SPEC.md'
+check "docs: SPEC and the driver agree on the Wine unload pause ($(sed -n 's/^#define SD_WINE_UNLOAD_GRACE_MS \([0-9]*\)$/\1/p' driver/SecondDriver.c) ms)" \
+	eval 'ms=$(sed -n "s/^#define SD_WINE_UNLOAD_GRACE_MS \([0-9]*\)$/\1/p" driver/SecondDriver.c);
+	      [ -n "$ms" ] && grep -q "pauses $ms ms" docs/SPEC.md'
 summary

@@ -2,7 +2,9 @@
 /*
  * fake_kernel.c - scripted fakes of the kernel calls sd_ioctl.c makes,
  * and of SdCaptureThreadData (the real one needs SEH; it is tested under
- * Wine by tests/wine/sd_probe_test.c).
+ * Wine by tests/wine/sd_probe_test.c). The fake capture keeps the real
+ * one's user-mode rules: a misaligned pointer fails the probe, and a pointer
+ * in the scripted fault range fails as a faulting read would.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,9 +15,13 @@
 #include "sd_capture.h"
 
 struct fake_state fake;
+struct _FAKE_OBJECT_TYPE {
+	int unused;
+} fake_thread_type;
 
 struct _FAKE_THREAD {
 	ULONG id;
+	int exiting;
 };
 
 static struct _FAKE_THREAD threads[4];
@@ -34,6 +40,7 @@ NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread)
 	if (!NT_SUCCESS(fake.lookup_status))
 		return fake.lookup_status;
 	threads[0].id = fake.last_lookup_id;
+	threads[0].exiting = fake.lookup_exiting;
 	*Thread = &threads[0];
 	fake.refs++;		/* the lookup returns a referenced object */
 	return STATUS_SUCCESS;
@@ -45,6 +52,7 @@ KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
 	fake.refs_at_set = fake.refs;
 	fake.set_thread_id = Thread->id;
 	fake.set_priority = Priority;
+	fake.sets_on_exiting += Thread->exiting;
 	return 8;
 }
 
@@ -55,6 +63,77 @@ void ObDereferenceObject(PVOID Object)
 	fake.refs--;
 }
 
+BOOLEAN PsIsSystemThread(PETHREAD Thread)
+{
+	(void)Thread;
+	return fake.system_thread ? TRUE : FALSE;
+}
+
+NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,
+			       PACCESS_STATE PassedAccessState,
+			       ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
+			       KPROCESSOR_MODE AccessMode, PHANDLE Handle)
+{
+	(void)Object;
+	(void)HandleAttributes;
+	(void)PassedAccessState;
+	fake.opens++;
+	fake.open_access = DesiredAccess;
+	fake.open_type = ObjectType;
+	fake.open_mode = AccessMode;
+	if (!NT_SUCCESS(fake.open_status))
+		return fake.open_status;
+	fake.handles++;
+	*Handle = (HANDLE)(uintptr_t)0x1234;
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS ZwClose(HANDLE Handle)
+{
+	if (Handle != (HANDLE)(uintptr_t)0x1234)
+		return STATUS_INVALID_PARAMETER;
+	fake.closes++;
+	fake.handles--;
+	return STATUS_SUCCESS;
+}
+
+BOOLEAN SeSinglePrivilegeCheck(LUID PrivilegeValue, KPROCESSOR_MODE PreviousMode)
+{
+	fake.privilege_checks++;
+	fake.privilege = PrivilegeValue;
+	fake.privilege_mode = PreviousMode;
+	return fake.privilege_denied ? FALSE : TRUE;
+}
+
+void KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
+		  ULONG_PTR P4)
+{
+	fake.bugchecks++;
+	fake.bugcheck_code = BugCheckCode;
+	fake.bugcheck_args[0] = P1;
+	fake.bugcheck_args[1] = P2;
+	fake.bugcheck_args[2] = P3;
+	fake.bugcheck_args[3] = P4;
+}
+
+unsigned long long SdReadTimeStampCounter(void)
+{
+	static unsigned long long tsc = 0x123456789ull;
+
+	return tsc += 0x1000;
+}
+
+PVOID MmGetSystemRoutineAddress(UNICODE_STRING *SystemRoutineName)
+{
+	static const wchar_t wine[] = L"wine_ntoskrnl_main_loop";
+
+	if (!fake.wine_exports ||
+	    SystemRoutineName->Length != sizeof(wine) - sizeof(wine[0]) ||
+	    wmemcmp(SystemRoutineName->Buffer, wine, SystemRoutineName->Length / sizeof(wchar_t)))
+		return NULL;
+	return (PVOID)&fake;
+}
+
 NTSTATUS SdCaptureThreadData(const void *Buffer, KPROCESSOR_MODE RequestorMode,
 			     ThreadData *Captured)
 {
@@ -62,6 +141,14 @@ NTSTATUS SdCaptureThreadData(const void *Buffer, KPROCESSOR_MODE RequestorMode,
 	fake.capture_mode = RequestorMode;
 	if (!NT_SUCCESS(fake.capture_status))
 		return fake.capture_status;
+	if (RequestorMode == UserMode) {
+		/* ProbeForRead's first check: the type's alignment. */
+		if ((uintptr_t)Buffer % _Alignof(ThreadData))
+			return STATUS_DATATYPE_MISALIGNMENT;
+		if ((const char *)Buffer >= (const char *)fake.fault_begin &&
+		    (const char *)Buffer < (const char *)fake.fault_end)
+			return fake.fault_status;
+	}
 	memcpy(Captured, Buffer, sizeof(*Captured));
 	return STATUS_SUCCESS;
 }

@@ -12,12 +12,22 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <wchar.h>
 
 typedef int32_t NTSTATUS;
 typedef uint32_t ULONG;
+typedef int32_t LONG;
+typedef uint16_t USHORT;
+typedef unsigned char BOOLEAN;
+typedef uint32_t ACCESS_MASK;
+typedef struct { ULONG LowPart; LONG HighPart; } LUID;
+typedef struct _FAKE_OBJECT_TYPE *POBJECT_TYPE;
+typedef void *PACCESS_STATE;
+
 typedef uintptr_t ULONG_PTR;
 typedef void *PVOID;
 typedef void *HANDLE;
+typedef HANDLE *PHANDLE;
 typedef int32_t KPRIORITY;
 typedef char KPROCESSOR_MODE;
 typedef struct _FAKE_THREAD *PETHREAD, *PKTHREAD;
@@ -32,6 +42,25 @@ enum { KernelMode = 0, UserMode = 1 };
 #define STATUS_INVALID_DEVICE_REQUEST  ((NTSTATUS)0xC0000010)
 #define STATUS_BUFFER_TOO_SMALL        ((NTSTATUS)0xC0000023)
 #define STATUS_DATATYPE_MISALIGNMENT   ((NTSTATUS)0x80000002)
+#define STATUS_ACCESS_DENIED           ((NTSTATUS)0xC0000022)
+#define STATUS_OBJECT_NAME_NOT_FOUND   ((NTSTATUS)0xC0000034)
+#define STATUS_PRIVILEGE_NOT_HELD      ((NTSTATUS)0xC0000061)
+#define STATUS_DELETE_PENDING          ((NTSTATUS)0xC0000056)
+
+#define TRUE  1
+#define FALSE 0
+#define FILE_READ_DATA                  0x0001
+#define FILE_WRITE_DATA                 0x0002
+#define THREAD_SET_LIMITED_INFORMATION  0x0400
+#define SE_INC_BASE_PRIORITY_PRIVILEGE  14
+
+/* Here L"" strings are wchar_t, 4 bytes a character; lengths stay in bytes. */
+typedef struct {
+	USHORT Length, MaximumLength;
+	const wchar_t *Buffer;
+} UNICODE_STRING;
+#define RTL_CONSTANT_STRING(s) \
+	{ sizeof(s) - sizeof((s)[0]), sizeof(s), (s) }
 
 #define DPFLTR_ERROR_LEVEL   0
 #define DPFLTR_WARNING_LEVEL 1
@@ -41,12 +70,35 @@ enum { KernelMode = 0, UserMode = 1 };
 
 #define _In_
 #define _In_z_
+#define _In_opt_
+#define _Inout_
 #define _Out_
 
 static inline HANDLE ULongToHandle(ULONG v) { return (HANDLE)(uintptr_t)v; }
 
+static inline LUID RtlConvertLongToLuid(LONG v)
+{
+	LUID l = { (ULONG)v, v < 0 ? -1 : 0 };
+
+	return l;
+}
+
+extern struct _FAKE_OBJECT_TYPE fake_thread_type;
+#define SD_THREAD_OBJECT_TYPE (&fake_thread_type)
+
 NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread);
 KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
 void ObDereferenceObject(PVOID Object);
+BOOLEAN PsIsSystemThread(PETHREAD Thread);
+NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,
+			       PACCESS_STATE PassedAccessState,
+			       ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
+			       KPROCESSOR_MODE AccessMode, PHANDLE Handle);
+NTSTATUS ZwClose(HANDLE Handle);
+BOOLEAN SeSinglePrivilegeCheck(LUID PrivilegeValue, KPROCESSOR_MODE PreviousMode);
+PVOID MmGetSystemRoutineAddress(UNICODE_STRING *SystemRoutineName);
+void KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
+		  ULONG_PTR P4);
+unsigned long long SdReadTimeStampCounter(void);
 
 #endif /* FAKE_KERNEL_H */

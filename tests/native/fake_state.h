@@ -9,8 +9,30 @@ struct fake_state {
 	/* scripted answers */
 	NTSTATUS lookup_status;
 	NTSTATUS capture_status;
+	int lookup_exiting;	/* the lookup finds a thread that is exiting */
+	/*
+	 * A user-mode range that faults: a UserMode capture of a pointer in
+	 * [fault_begin, fault_end) fails with fault_status without reading it,
+	 * as the real capture's __except would (the fuzzer uses this).
+	 */
+	const void *fault_begin, *fault_end;
+	NTSTATUS fault_status;
+	int system_thread;		/* PsIsSystemThread answers TRUE */
+	NTSTATUS open_status;		/* ObOpenObjectByPointer's answer */
+	int privilege_denied;		/* SeSinglePrivilegeCheck answers FALSE */
+	int wine_exports;		/* MmGetSystemRoutineAddress finds Wine's name */
 	/* what happened */
 	int lookups, sets, derefs, captures, logs;
+	int sets_on_exiting;	/* KeSetPriorityThread calls on an exiting thread */
+	int opens, closes, handles;	/* thread handles opened, closed, open now */
+	ACCESS_MASK open_access;
+	KPROCESSOR_MODE open_mode, privilege_mode;
+	POBJECT_TYPE open_type;
+	int privilege_checks;
+	LUID privilege;
+	int bugchecks;			/* KeBugCheckEx calls (the fake returns) */
+	ULONG bugcheck_code;
+	ULONG_PTR bugcheck_args[4];
 	int refs;		/* outstanding thread references */
 	int refs_at_set;	/* references held when KeSetPriorityThread ran */
 	ULONG last_lookup_id, set_thread_id;

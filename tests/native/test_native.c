@@ -12,7 +12,10 @@
 #include <string.h>
 
 #include "fake_state.h"
+#include "sd_access.h"
 #include "sd_args.h"
+#include "sd_gs.h"
+#include "sd_host.h"
 #include "sd_ioctl.h"
 #include "sd_map.h"
 
@@ -33,6 +36,7 @@ static void begin(const char *name)
 	case_name = name;
 	case_failed = 0;
 	fake_reset();
+	SdHost.Wine = FALSE;
 }
 
 static void end(void)
@@ -251,15 +255,16 @@ static void test_reference_balance(void)
 					    STATUS_INVALID_PARAMETER };
 	static const sd_s32 prios[] = { -1, 0, 1, 15, 16, 31, 32 };
 	size_t a, b, c, d;
-	int nullp, paths = 0, successes = 0;
+	int nullp, denial, paths = 0, successes = 0;
 	ULONG_PTR info;
 
-	begin("set: on every path each successful lookup has exactly one dereference");
+	begin("set: on every path each successful lookup has exactly one dereference, and no thread handle stays open");
 	for (a = 0; a < 4; a++)
 	for (nullp = 0; nullp < 2; nullp++)
 	for (b = 0; b < 2; b++)
 	for (c = 0; c < 3; c++)
-	for (d = 0; d < 7; d++) {
+	for (d = 0; d < 7; d++)
+	for (denial = 0; denial < 4; denial++) {
 		ThreadData td[2] = { { 42, prios[d] }, { 0, 0 } };
 		int looked_up_ok;
 		NTSTATUS st;
@@ -267,20 +272,192 @@ static void test_reference_balance(void)
 		fake_reset();
 		fake.capture_status = captures[b];
 		fake.lookup_status = lookups[c];
+		fake.system_thread = denial == 1;
+		fake.open_status = denial == 2 ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
+		fake.privilege_denied = denial == 3;
 		st = request(IOCTL_SECOND_DRIVER_SET_PRIORITY,
 			     nullp ? NULL : td, lengths[a], UserMode, &info);
 		looked_up_ok = fake.lookups == 1 && NT_SUCCESS(lookups[c]);
 		CHECK(fake.refs == 0);
 		CHECK(fake.derefs == (looked_up_ok ? 1 : 0));
-		CHECK(fake.sets == fake.derefs);
+		CHECK(fake.handles == 0);
+		CHECK(fake.sets <= fake.derefs);
 		CHECK(NT_SUCCESS(st) == (fake.sets == 1));
 		CHECK(info == 0);
 		paths++;
 		successes += NT_SUCCESS(st);
 	}
-	CHECK(paths == 4 * 2 * 2 * 3 * 7);
-	/* success needs length >= 8, non-NULL, capture ok, lookup ok, 1..31 */
-	CHECK(successes == 2 * 1 * 1 * 1 * 4);
+	CHECK(paths == 4 * 2 * 2 * 3 * 7 * 4);
+	/*
+	 * Success needs length >= 8, non-NULL, capture ok, lookup ok, 1..31,
+	 * and no denial; the privilege denial stops only 16 and 31.
+	 */
+	CHECK(successes == 2 * 1 * 1 * 1 * (4 + 2));
+	end();
+}
+
+/* ---- who may ask what (driver/sd_access.c) --------------------------------- */
+
+static NTSTATUS set_on_handle(int known, ACCESS_MASK granted, sd_s32 prio,
+			      KPROCESSOR_MODE mode, ULONG_PTR *info)
+{
+	ThreadData td = { 1234, prio };
+	SD_REQUEST r = {
+		.IoControlCode = IOCTL_SECOND_DRIVER_SET_PRIORITY,
+		.InputBuffer = &td,
+		.InputBufferLength = sizeof(td),
+		.RequestorMode = mode,
+	};
+	PVOID ctx = NULL;
+	SD_OPEN open = { 0, (BOOLEAN)known, granted };
+
+	if (SdOpen(&open, &ctx) != STATUS_SUCCESS)
+		return -1;
+	SdHandleAccessFromContext(ctx, &r);
+	*info = 0xDEAD;
+	return SdDispatchIoctl(&r, info);
+}
+
+static void test_access(void)
+{
+	ULONG_PTR info;
+	PVOID ctx;
+	SD_OPEN open;
+	SD_REQUEST r;
+	sd_s32 p;
+
+	/* IRP_MJ_CREATE's fields, as SecondDriverCreateClose hands them over. */
+	begin("open (fake IRP): with a SecurityContext, the handle's access is recorded");
+	open = (SD_OPEN){ 0, TRUE, FILE_READ_DATA | FILE_WRITE_DATA };
+	ctx = (PVOID)1;
+	CHECK(SdOpen(&open, &ctx) == STATUS_SUCCESS);
+	memset(&r, 0, sizeof(r));
+	SdHandleAccessFromContext(ctx, &r);
+	CHECK(r.HandleAccessKnown && r.HandleAccess == (FILE_READ_DATA | FILE_WRITE_DATA));
+	open.DesiredAccess = 0;
+	CHECK(SdOpen(&open, &ctx) == STATUS_SUCCESS);
+	SdHandleAccessFromContext(ctx, &r);
+	CHECK(r.HandleAccessKnown && r.HandleAccess == 0);
+	end();
+
+	begin("open (fake IRP): without a SecurityContext (Wine 8), the access is unknown");
+	open = (SD_OPEN){ 0, FALSE, 0xFFFFFFFFu };
+	CHECK(SdOpen(&open, &ctx) == STATUS_SUCCESS && ctx == NULL);
+	SdHandleAccessFromContext(ctx, &r);
+	CHECK(!r.HandleAccessKnown);
+	end();
+
+	begin("open (fake IRP): a name below the device (\\\\.\\SecondDriver\\junk) gets STATUS_OBJECT_NAME_NOT_FOUND");
+	open = (SD_OPEN){ 8, TRUE, FILE_WRITE_DATA };
+	ctx = (PVOID)1;
+	CHECK(SdOpen(&open, &ctx) == STATUS_OBJECT_NAME_NOT_FOUND && ctx == NULL);
+	open.AccessKnown = FALSE;
+	CHECK(SdOpen(&open, &ctx) == STATUS_OBJECT_NAME_NOT_FOUND);
+	end();
+
+	begin("access: SET on a handle without FILE_WRITE_DATA gets STATUS_ACCESS_DENIED before any other check");
+	CHECK(set_on_handle(1, FILE_READ_DATA, 31, UserMode, &info) == STATUS_ACCESS_DENIED);
+	CHECK(info == 0);
+	CHECK(set_on_handle(1, 0, 31, UserMode, &info) == STATUS_ACCESS_DENIED);
+	{
+		SD_REQUEST none = { .IoControlCode = IOCTL_SECOND_DRIVER_SET_PRIORITY,
+				    .HandleAccessKnown = TRUE, .HandleAccess = FILE_READ_DATA };
+
+		CHECK(SdDispatchIoctl(&none, &info) == STATUS_ACCESS_DENIED);	/* not 122 */
+	}
+	CHECK(fake.captures == 0 && fake.lookups == 0 && fake.sets == 0);
+	CHECK(set_on_handle(1, FILE_WRITE_DATA, 31, UserMode, &info) == STATUS_SUCCESS);
+	CHECK(set_on_handle(0, 0, 31, UserMode, &info) == STATUS_SUCCESS);	/* unknown */
+	CHECK(fake.sets == 2);
+	end();
+
+	begin("access: a system thread from a UserMode requestor gets STATUS_ACCESS_DENIED; the reference is released, no handle opened");
+	fake.system_thread = 1;
+	CHECK(set_priority(4, 8, &info) == STATUS_ACCESS_DENIED);
+	CHECK(fake.sets == 0 && fake.derefs == 1 && fake.refs == 0 && fake.opens == 0);
+	end();
+
+	begin("access: the thread's own security refuses the open: its status is returned, the reference released");
+	fake.open_status = STATUS_ACCESS_DENIED;
+	CHECK(set_priority(1234, 8, &info) == STATUS_ACCESS_DENIED);
+	CHECK(fake.opens == 1 && fake.handles == 0 && fake.closes == 0);
+	CHECK(fake.sets == 0 && fake.derefs == 1 && fake.refs == 0);
+	end();
+
+	begin("access: the open asks THREAD_SET_LIMITED_INFORMATION on the thread type, in the requestor's mode, and closes the handle");
+	CHECK(set_priority(1234, 8, &info) == STATUS_SUCCESS);
+	CHECK(fake.open_access == THREAD_SET_LIMITED_INFORMATION);
+	CHECK(fake.open_type == SD_THREAD_OBJECT_TYPE && fake.open_mode == UserMode);
+	CHECK(fake.opens == 1 && fake.closes == 1 && fake.handles == 0);
+	end();
+
+	begin("access: levels 16..31 need SeIncreaseBasePriorityPrivilege (STATUS_PRIVILEGE_NOT_HELD); 1..15 never ask");
+	fake.privilege_denied = 1;
+	for (p = SD_PRIORITY_MIN; p <= SD_PRIORITY_MAX; p++) {
+		int checks = fake.privilege_checks;
+
+		CHECK(set_priority(1234, p, &info) ==
+		      (p >= 16 ? STATUS_PRIVILEGE_NOT_HELD : STATUS_SUCCESS));
+		CHECK(fake.privilege_checks == checks + (p >= 16));
+	}
+	CHECK(fake.privilege.LowPart == SE_INC_BASE_PRIORITY_PRIVILEGE &&
+	      fake.privilege.HighPart == 0 && fake.privilege_mode == UserMode);
+	CHECK(fake.sets == 15 && fake.refs == 0 && fake.handles == 0);
+	end();
+
+	begin("access: a KernelMode requestor passes all three checks without asking");
+	fake.system_thread = 1;
+	fake.open_status = STATUS_ACCESS_DENIED;
+	fake.privilege_denied = 1;
+	{
+		ThreadData td = { 4, 31 };
+
+		CHECK(request(IOCTL_SECOND_DRIVER_SET_PRIORITY, &td, sizeof(td),
+			      KernelMode, &info) == STATUS_SUCCESS);
+	}
+	CHECK(fake.opens == 0 && fake.privilege_checks == 0 && fake.sets == 1);
+	end();
+
+	begin("access: under Wine the open is made with KernelMode (Wine 8 implements no other); the privilege check keeps UserMode");
+	SdHost.Wine = TRUE;
+	CHECK(set_priority(1234, 20, &info) == STATUS_SUCCESS);
+	CHECK(fake.open_mode == KernelMode && fake.privilege_mode == UserMode);
+	CHECK(fake.handles == 0);
+	end();
+
+	begin("host: SdDetectHost finds Wine by its wine_ntoskrnl_main_loop export, and only by that");
+	SdDetectHost();
+	CHECK(SdHost.Wine == FALSE);
+	fake.wine_exports = 1;
+	SdDetectHost();
+	CHECK(SdHost.Wine == TRUE);
+	end();
+}
+
+/* ---- stack cookies (driver/sd_gs.c) ------------------------------------------ */
+
+static void test_gs(void)
+{
+	ULONG_PTR good;
+
+	begin("gs: GsDriverEntry's seeding replaces the default cookie, keeps the top 16 bits clear, and runs once");
+	__security_cookie = SD_GS_DEFAULT_COOKIE;
+	__security_cookie_complement = ~SD_GS_DEFAULT_COOKIE;
+	SdInitSecurityCookie(&fake);
+	good = __security_cookie;
+	CHECK(good != SD_GS_DEFAULT_COOKIE && good != 0);
+	CHECK((good >> 48) == 0);
+	CHECK(__security_cookie_complement == ~good);
+	SdInitSecurityCookie(NULL);	/* a loader (or a first call) has set it */
+	CHECK(__security_cookie == good);
+	end();
+
+	begin("gs: a matching cookie returns quietly; a smashed one bug checks DRIVER_OVERRAN_STACK_BUFFER (0xF7)");
+	__security_check_cookie(good);
+	CHECK(fake.bugchecks == 0);
+	__security_check_cookie(good ^ 0x41);
+	CHECK(fake.bugchecks == 1 && fake.bugcheck_code == 0xF7);
+	CHECK(fake.bugcheck_args[0] == (good ^ 0x41) && fake.bugcheck_args[1] == good);
 	end();
 }
 
@@ -419,6 +596,14 @@ static void test_linux_map(void)
 	CHECK(sd_map_to_level(SD_SCHED_OTHER, -2, 0) == 9);
 	end();
 
+	/* Found by tests/fuzz/fuzz_map.c: nice INT_MIN overflowed the distance. */
+	begin("linux map: a nice off -20..19 reads as the nearest end, without overflow");
+	CHECK(sd_map_to_level(SD_SCHED_OTHER, INT_MIN, 0) == 15);
+	CHECK(sd_map_to_level(SD_SCHED_OTHER, -21, 0) == 15);
+	CHECK(sd_map_to_level(SD_SCHED_BATCH, INT_MAX, 0) == 1);
+	CHECK(sd_map_to_level(SD_SCHED_OTHER, 20, 0) == 1);
+	end();
+
 	begin("linux map: IDLE, FIFO/RR, DEADLINE and unknown policies read as the spec says");
 	CHECK(sd_map_to_level(SD_SCHED_IDLE, 0, 0) == 1);
 	CHECK(sd_map_to_level(SD_SCHED_FIFO, 0, 1) == 16);
@@ -437,6 +622,8 @@ int main(void)
 	test_table();
 	test_set_priority();
 	test_reference_balance();
+	test_access();
+	test_gs();
 	test_args();
 	test_linux_map();
 	printf("%d passed, %d failed\n", passed, failed);

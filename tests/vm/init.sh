@@ -8,6 +8,9 @@
 #   debug  prints SD-TEXT <addr of the module's .text>, waits for a line on
 #          /dev/ttyS1 (the debugger is ready), runs the client once with
 #          /sd/debug-priority, then the tests as in test mode
+#   stress the request storm (64-bit, then i386), module load/unload churn,
+#          the after-checks and the kernel's log (tests/vm/stress.sh), sized
+#          to fit about two minutes; stress-long: the long forms
 # and powers the VM off. Tests run as root; target processes block.
 /bin/busybox mkdir -p /usr/bin /usr/sbin
 /bin/busybox --install -s
@@ -37,6 +40,8 @@ echo "SD-VM-BEGIN mode=$mode kernel=$(uname -r)"
 # without them (the default when loaded without dyndbg=+p).
 dyndbg=dyndbg=+p
 [ "$mode" = bench ] && dyndbg=
+# A storm of a million requests would log two million debug lines.
+case $mode in stress | stress-long) dyndbg= ;; esac
 if ! insmod /sd/$MOD.ko $dyndbg; then
 	echo "FAIL [vm] module: insmod $MOD.ko $dyndbg"
 	finish
@@ -58,6 +63,44 @@ if [ "$mode" = bench ]; then
 	echo "module $MOD +p" >/proc/dynamic_debug/control
 	echo "bench: -- the module's pr_debug lines on (dyndbg=+p, as the tests load it; every ioctl, even a refused one, logs)"
 	sd_bench
+	finish
+fi
+
+if [ "$mode" = stress ] || [ "$mode" = stress-long ]; then
+	# Bounded: sized to fit tests/vm/stress.sh's ~120 s budget here.
+	storm_n=150000 storm_threads=8 cycles=200 races=5000
+	if [ "$mode" = stress-long ]; then
+		storm_n=1000000 cycles=1000 races=20000
+	fi
+	echo "# stress: $(nproc) CPUs; storm of $storm_n requests over $storm_threads threads per ABI, $cycles churn cycles"
+	echo "# sd_stress storm $storm_n $storm_threads"
+	sd_stress storm $storm_n $storm_threads
+	echo "# sd_stress32 storm $storm_n $storm_threads (i386 build, through compat_ioctl)"
+	sd_stress32 storm $storm_n $storm_threads
+	echo "# sd_stress race $races"
+	sd_stress race $races
+	ok "stress: rmmod before the churn" rmmod $MOD
+	echo "# sd_stress churn $cycles"
+	sd_stress churn $cycles /sd/$MOD.ko
+	ok "stress: insmod again after the churn" insmod /sd/$MOD.ko
+	echo "# sd_stress after"
+	sd_stress after
+	ok "stress: the final rmmod succeeds" rmmod $MOD
+	ok "stress: $DEV and the module are gone" test ! -e $DEV -a ! -d /sys/module/$MOD
+
+	# The kernel's log. On a stall or lockup, all of it goes to the console.
+	stall='rcu_.*stall|RCU stall|soft lockup|hard LOCKUP|hung_task|blocked for more than'
+	if dmesg | grep -qE "$stall"; then
+		echo "# a stall or lockup was logged: the whole dmesg follows (SD-DMESG lines)"
+		dmesg | sed 's/^/SD-DMESG: /'
+	fi
+	bad=$(dmesg | grep -E "WARNING:|BUG:|Oops|Call Trace|general protection|$stall|refcount_t|sleeping function called from invalid context" | head -n 3)
+	ok "kernel: dmesg has no WARN, BUG, Oops, stall, lockup, hung task, refcount_t or sleep-in-atomic line${bad:+: $bad}" test -z "$bad"
+	taint=$(cat /proc/sys/kernel/tainted)
+	# 4096 = O (out-of-tree module), 8192 = E (unsigned module)
+	ok "kernel: the only taint is out-of-tree/unsigned (O, E), tainted=$taint" \
+		test $((taint & ~(4096 | 8192))) -eq 0 -a $((taint & 4096)) -ne 0
+	dmesg | grep -cE "$MOD: (loaded|unloaded)" | sed 's/^/# dmesg: load and unload lines: /'
 	finish
 fi
 

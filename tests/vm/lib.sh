@@ -3,12 +3,16 @@
 # bench/run.sh and scripts/debug-vm.sh.
 #
 #   vm_prepare          kernel packages, the module, the static programs
-#   vm_initramfs MODE   pack the busybox initramfs; MODE is test, bench, debug
-#                       or crash (see tests/vm/init.sh)
+#   vm_initramfs MODE   pack the busybox initramfs; MODE is test, bench, debug,
+#                       crash, stress or stress-long (see tests/vm/init.sh)
 #                       (debug: the client sends VM_DEBUG_PRIORITY, default 31)
 #   vm_boot LOG [QEMU ARGS...]
 #                       boot it under QEMU TCG with a hard timeout; the
 #                       serial console goes to LOG (escape codes and \r removed)
+#
+# Settings for vm_boot, from the environment: VM_TIMEOUT (seconds, default
+# 180), VM_SMP (vCPUs, default 1), VM_KERNEL_ARGS (appended to the kernel
+# command line, after the defaults, so e.g. loglevel=7 overrides loglevel=4).
 #
 # Everything lands under build/vm/. Nothing listens on the network: the VM
 # has no network device, and only debug-vm.sh opens QEMU's gdb stub, on
@@ -67,7 +71,7 @@ vm_initramfs() {
 	echo "$mode" >"$root/sd/mode"
 	echo "${VM_DEBUG_PRIORITY:-31}" >"$root/sd/debug-priority"
 	cp "$VM_KO" "$root/sd/"
-	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_bench} "$root/sd/"
+	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_bench,sd_stress,sd_stress32} "$root/sd/"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 >"$VM_DIR/initramfs.gz") || {
 		vm_die "could not pack the initramfs"
 		return 1
@@ -80,10 +84,10 @@ vm_boot() {
 	shift
 	rm -f "$log.raw"
 	timeout --kill-after=10 "$VM_TIMEOUT" qemu-system-x86_64 \
-		-machine pc,accel=tcg -cpu max -smp 1 -m 512 \
+		-machine pc,accel=tcg -cpu max -smp "${VM_SMP:-1}" -m 512 \
 		-nodefaults -display none -no-reboot \
 		-kernel "$VM_KERNEL/vmlinux" -initrd "$VM_DIR/initramfs.gz" \
-		-append "console=ttyS0 loglevel=4 oops=panic panic_on_warn=1 panic=-1" \
+		-append "console=ttyS0 loglevel=4 oops=panic panic_on_warn=1 panic=-1${VM_KERNEL_ARGS:+ $VM_KERNEL_ARGS}" \
 		-serial "file:$log.raw" "$@" </dev/null >"$log.qemu" 2>&1
 	rc=$?
 	tr -d '\r' <"$log.raw" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' >"$log"

@@ -3,7 +3,7 @@
  * sd_vmtest.c - the Linux twin's tests, run as root inside the QEMU VM
  * (tests/vm/init.sh starts it; tests/vm/run.sh boots the VM).
  *
- *   sd_vmtest all            levels 1..31, scheduler errors, errors,
+ *   sd_vmtest all            levels 1..31, kernel threads, errors,
  *                            references, privilege (64-bit build)
  *   sd_vmtest errors         the error suite alone (the 32-bit build runs it,
  *                            so the kernel's compat_ioctl path is exercised)
@@ -40,108 +40,8 @@
 #include <unistd.h>
 
 #include "seconddriver.h"
-#include "sd_sched_attr.h"
 #include "sd_target.h"
-
-static int passed, failed;
-static const char *bits = sizeof(void *) == 8 ? "64-bit" : "32-bit";
-
-static void result(int ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s [%s] ", ok ? "PASS" : "FAIL", bits);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
-
-/* The spec's table, by hand: level -> (policy, nice, rt priority). */
-static const int spec_nice[16] = {
-	0, 19, 18, 15, 12, 9, 6, 3, 0, -3, -6, -9, -12, -15, -18, -20
-};
-
-struct sched_now {
-	int policy, nice, rt;		/* from sched_getattr */
-	int st_policy, st_nice, st_rt;	/* from /proc/<pid>/task/<tid>/stat */
-};
-
-static int read_stat(pid_t tid, struct sched_now *s)
-{
-	char path[64], buf[1024], *p, *tok, *save = NULL;
-	int field = 3;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", getpid(), tid);
-	f = fopen(path, "r");
-	if (!f) {
-		snprintf(path, sizeof(path), "/proc/%d/stat", tid);
-		f = fopen(path, "r");
-	}
-	if (!f)
-		return -1;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	if (!p)
-		return -1;
-	for (tok = strtok_r(p + 1, " ", &save); tok; tok = strtok_r(NULL, " ", &save), field++) {
-		if (field == 19)
-			s->st_nice = atoi(tok);
-		else if (field == 40)
-			s->st_rt = atoi(tok);
-		else if (field == 41)
-			s->st_policy = atoi(tok);
-	}
-	return field > 41 ? 0 : -1;
-}
-
-static int get_sched(pid_t tid, struct sched_now *s)
-{
-	struct sd_sched_attr a;
-
-	memset(&a, 0, sizeof(a));
-	memset(s, 0, sizeof(*s));
-	if (syscall(SYS_sched_getattr, tid, &a, sizeof(a), 0) != 0)
-		return -1;
-	s->policy = (int)a.sched_policy;
-	s->nice = a.sched_nice;
-	s->rt = (int)a.sched_priority;
-	return read_stat(tid, s);
-}
-
-/* 1 if tid is at level, on both readings. */
-static int at_level(pid_t tid, int level, char *why, size_t len)
-{
-	int policy = level <= 15 ? SCHED_OTHER : SCHED_RR;
-	int nice = level <= 15 ? spec_nice[level] : 0;
-	int rt = level <= 15 ? 0 : level - 15;
-	struct sched_now s;
-
-	if (get_sched(tid, &s)) {
-		snprintf(why, len, "cannot read thread %d: %s", tid, strerror(errno));
-		return 0;
-	}
-	if (s.policy != policy || s.nice != nice || s.rt != rt ||
-	    s.st_policy != policy || s.st_nice != nice || s.st_rt != rt) {
-		snprintf(why, len,
-			 "thread %d level %d: want policy %d nice %d rt %d; "
-			 "sched_getattr %d/%d/%d, stat %d/%d/%d",
-			 tid, level, policy, nice, rt, s.policy, s.nice, s.rt,
-			 s.st_policy, s.st_nice, s.st_rt);
-		return 0;
-	}
-	return 1;
-}
+#include "sd_vmlib.h"
 
 static int dev_open(void)
 {
@@ -200,38 +100,27 @@ static void suite_levels(int fd)
 			snprintf(why, sizeof(why), "level %d: %s", level, strerror(err));
 			ok = 0;
 		} else {
-			ok = at_level(a.tid, level, why, sizeof(why));
+			ok = at_level(0, a.tid, level, why, sizeof(why));
 		}
 	}
 	result(ok, "levels: every level 1..31 set on a thread reads back as the table says%s%s",
 	       ok ? "" : ": ", why);
 
 	why[0] = 0;
-	result(at_level(b.tid, 8, why, sizeof(why)) &&
-	       at_level(gettid_(), 8, why, sizeof(why)),
+	result(at_level(0, b.tid, 8, why, sizeof(why)) &&
+	       at_level(0, gettid_(), 8, why, sizeof(why)),
 	       "levels: the sibling thread and the main thread stay at level 8 (SCHED_OTHER, nice 0)%s%s",
 	       why[0] ? ": " : "", why);
 
 	/* The same thread again, across the policy boundary both ways. */
 	why[0] = 0;
-	ok = set_level(fd, a.tid, 31) == 0 && at_level(a.tid, 31, why, sizeof(why)) &&
-	     set_level(fd, a.tid, 1) == 0 && at_level(a.tid, 1, why, sizeof(why)) &&
-	     set_level(fd, a.tid, 16) == 0 && at_level(a.tid, 16, why, sizeof(why)) &&
-	     set_level(fd, a.tid, 15) == 0 && at_level(a.tid, 15, why, sizeof(why));
+	ok = set_level(fd, a.tid, 31) == 0 && at_level(0, a.tid, 31, why, sizeof(why)) &&
+	     set_level(fd, a.tid, 1) == 0 && at_level(0, a.tid, 1, why, sizeof(why)) &&
+	     set_level(fd, a.tid, 16) == 0 && at_level(0, a.tid, 16, why, sizeof(why)) &&
+	     set_level(fd, a.tid, 15) == 0 && at_level(0, a.tid, 15, why, sizeof(why));
 	result(ok, "levels: 31 -> 1 -> 16 -> 15 crosses SCHED_RR/SCHED_OTHER both ways%s%s",
 	       ok ? "" : ": ", why);
 
-	/* Kernel threads are not refused (docs/SPEC.md 9.4): kthreadd, pid 2,
-	 * set to the level it already has, so nothing in the VM changes. */
-	{
-		int err = set_level(fd, 2, 8);
-		struct sched_now s;
-
-		result(err == 0 && get_sched(2, &s) == 0 && s.policy == SCHED_OTHER &&
-		       s.nice == 0,
-		       "levels: a kernel thread (kthreadd, pid 2) may be set (%s)",
-		       err ? strerror(err) : "ok");
-	}
 	target_stop(&a);
 	target_stop(&b);
 }
@@ -288,48 +177,37 @@ static int klog_has(const char *text)
 }
 
 /*
- * The scheduler's own refusals reach the caller unchanged. The stop task
- * (migration/0) cannot be given another policy: __sched_setscheduler()
- * answers EINVAL. The module's log tells it apart from a bad level.
+ * Kernel threads are refused with EPERM (docs/SPEC.md 9.4), before the
+ * scheduler is asked: kthreadd (pid 2), and the stop task (migration/0),
+ * which the scheduler itself would refuse with EINVAL. The module's log
+ * says why, and neither thread changes.
  */
-static void suite_scheduler_errors(int fd)
+static void suite_kernel_threads(int fd)
 {
-	pid_t mig = find_comm("migration/0");
+	static const char *const names[] = { "kthreadd", "migration/0" };
 	struct sched_now before, after;
 	char line[96];
+	size_t i;
 	int err;
 
-	if (mig < 0 || get_sched(mig, &before)) {
-		result(0, "scheduler: cannot find migration/0");
-		return;
-	}
-	err = set_level(fd, mig, 20);
-	get_sched(mig, &after);
-	snprintf(line, sizeof(line), "set: thread %d to 20 failed: -%d", mig, EINVAL);
-	result(err == EINVAL && klog_has(line),
-	       "scheduler: its refusal for the stop task (migration/0, pid %d) is passed through: %s, logged as \"%s\"",
-	       mig, err ? strerrorname_np(err) : "0", line);
-	result(after.policy == before.policy && after.rt == before.rt,
-	       "scheduler: and migration/0 is unchanged (policy %d, rt %d)", after.policy, after.rt);
-}
+	for (i = 0; i < 2; i++) {
+		pid_t pid = find_comm(names[i]);
 
-/* The objects in use in a slab cache, from /proc/slabinfo; -1 if absent. */
-static long slab_in_use(const char *cache)
-{
-	FILE *f = fopen("/proc/slabinfo", "r");
-	char line[512], name[64];
-	long active = -1, n;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %ld", name, &n) == 2 && !strcmp(name, cache)) {
-			active = n;
-			break;
+		if (pid < 0 || get_sched(0, pid, &before)) {
+			result(0, "kernel threads: cannot find %s", names[i]);
+			continue;
 		}
+		err = set_level(fd, pid, i ? 20 : 8);
+		get_sched(0, pid, &after);
+		snprintf(line, sizeof(line), "set: thread %d is a kernel thread", pid);
+		result(err == EPERM && klog_has(line),
+		       "kernel threads: %s (pid %d) is refused with EPERM (got %s), logged as \"%s\"",
+		       names[i], pid, err ? strerrorname_np(err) : "0", line);
+		result(after.policy == before.policy && after.rt == before.rt &&
+		       after.nice == before.nice,
+		       "kernel threads: and %s is unchanged (policy %d, nice %d, rt %d)",
+		       names[i], after.policy, after.nice, after.rt);
 	}
-	fclose(f);
-	return active;
 }
 
 /*
@@ -400,7 +278,7 @@ static void suite_errors(int fd)
 	}
 
 	/* The compat path works for a good request too. */
-	result(set_level(fd, t.tid, 20) == 0 && at_level(t.tid, 20, why, sizeof(why)),
+	result(set_level(fd, t.tid, 20) == 0 && at_level(0, t.tid, 20, why, sizeof(why)),
 	       "errors: a good request through this ABI sets level 20%s%s", why[0] ? ": " : "", why);
 	why[0] = 0;
 
@@ -410,7 +288,7 @@ static void suite_errors(int fd)
 		snprintf(what, sizeof(what), "priority %d", bad_levels[i]);
 		expect(set_level(fd, t.tid, bad_levels[i]), EINVAL, what);
 	}
-	result(at_level(t.tid, 20, why, sizeof(why)),
+	result(at_level(0, t.tid, 20, why, sizeof(why)),
 	       "errors: refused priorities left the thread at level 20%s%s", why[0] ? ": " : "", why);
 
 	expect(set_level(fd, 0x3ffffff0, 5), ESRCH, "a thread id that does not exist");
@@ -471,7 +349,7 @@ static void suite_errors(int fd)
 
 	/* The order of the checks: validation before lookup. */
 	expect(set_level(fd, 0x3ffffff0, 0), EINVAL, "a bad priority and a missing thread");
-	result(at_level(t.tid, 20, why, sizeof(why)),
+	result(at_level(0, t.tid, 20, why, sizeof(why)),
 	       "errors: no refused request changed the thread%s%s", why[0] ? ": " : "", why);
 	target_stop(&t);
 }
@@ -550,7 +428,7 @@ static void suite_privilege(void)
 	a.tid = t.tid;
 	rc = in_child(set_without_cap_sys_nice, &a);
 	result(rc == EPERM, "privilege: root without CAP_SYS_NICE (capset) gets EPERM (child status %d)", rc);
-	result(at_level(t.tid, 8, why, sizeof(why)),
+	result(at_level(0, t.tid, 8, why, sizeof(why)),
 	       "privilege: and the thread is unchanged%s%s", why[0] ? ": " : "", why);
 	target_stop(&t);
 }
@@ -564,13 +442,13 @@ static int nsprobe(int fd, pid_t outside)
 		result(0, "namespace: nsprobe must run as pid 1 of a new pid namespace (is %d)", getpid());
 		return 1;
 	}
-	if (read_stat(outside, &before)) {
+	if (read_stat(0, outside, &before)) {
 		result(0, "namespace: cannot read /proc/%d/stat", outside);
 		return 1;
 	}
 	err = set_level(fd, outside, 31);
 	expect(err, ESRCH, "a thread id of the parent pid namespace, from inside a child one");
-	read_stat(outside, &after);
+	read_stat(0, outside, &after);
 	result(after.st_policy == before.st_policy && after.st_nice == before.st_nice &&
 	       after.st_rt == before.st_rt,
 	       "namespace: the outside thread %d is unchanged", outside);
@@ -597,7 +475,7 @@ static int show(pid_t tid)
 {
 	struct sched_now s;
 
-	if (get_sched(tid, &s)) {
+	if (get_sched(0, tid, &s)) {
 		fprintf(stderr, "sd_vmtest: cannot read thread %d\n", tid);
 		return 1;
 	}
@@ -619,7 +497,7 @@ int main(int argc, char **argv)
 		result(0, "open %s: %s", SD_LINUX_DEVICE_PATH, strerror(errno));
 	} else if (!strcmp(mode, "all")) {
 		suite_levels(fd);
-		suite_scheduler_errors(fd);
+		suite_kernel_threads(fd);
 		suite_errors(fd);
 		suite_references(fd);
 		suite_privilege();

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * harness_kernel.h - the kernel names driver/sd_capture.c needs, for
- * building it into a user-mode Win32 program (sd_probe_test.exe).
+ * harness_kernel.h - the kernel names driver/sd_capture.h needs, for the
+ * user-mode Win32 program sd_probe_test.exe, which is linked with the
+ * release build's own sd_capture.obj.
  *
  * Under Wine the real driver never sees a bad pointer: Wine copies
  * METHOD_NEITHER input into the driver host, and its ProbeForRead does
@@ -23,8 +24,5 @@ enum { KernelMode = 0, UserMode = 1 };
 #endif
 
 #define PAGED_CODE() ((void)0)
-
-/* Supplied by the test program. */
-VOID ProbeForRead(volatile VOID *Address, SIZE_T Length, ULONG Alignment);
 
 #endif /* HARNESS_KERNEL_H */

@@ -9,6 +9,9 @@
 #   start_target SECONDS                 start sd_target.exe; sets
 #                                        TARGET_TID and EXITED_TID
 #   driver_log_lines REGEX               count matching lines of the driver log
+#   SD_ANY_REQUEST                       the regex of the one line the driver
+#                                        logs for every request it receives
+#   host_crash_lines                     Wine's lines for a crashed process
 #
 # Facts this relies on (measured, see ../shared/HOSTS.md):
 #   - Wine must create the prefix itself (wineboot -i); don't mkdir it.
@@ -103,9 +106,16 @@ start_target() {
 	[ -n "$TARGET_TID" ] && [ -n "$EXITED_TID" ]
 }
 
+SD_ANY_REQUEST='SecondDriver: (Thread Priority change|unknown IOCTL|[A-Z_]+ \(0x[0-9A-F]{8}\) failed)'
+
 # The driver log is written by another process: give it a moment.
 driver_log_settle() { sleep 0.3; }
 
 driver_log_lines() {
 	grep -cE "$1" "$DRIVER_LOG"
+}
+
+# What Wine prints when a process (the driver host) faults and dies.
+host_crash_lines() {
+	grep -E 'Unhandled (page fault|exception)|err:seh:' "$DRIVER_LOG"
 }

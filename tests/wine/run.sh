@@ -24,7 +24,6 @@ wine_session_start release || { fail "wine: session" "could not start"; summary;
 CLIENT="$SD_WIN_DIR\\SecondDriverClient.exe"
 RAW="$SD_WIN_DIR\\sd_wine_tests.exe"
 LINE_OK='SecondDriver: Thread Priority change for'
-ANY_REQUEST='SecondDriver: (Thread Priority change|unknown IOCTL|[A-Z_]+ \(0x[0-9A-F]{8}\) failed)'
 
 state_of() { wrun sc query second | sed -n 's/.*STATE *: *\([0-9]\).*/\1/p'; }
 
@@ -37,6 +36,8 @@ check "install: sc start second reports STATE 4 RUNNING" \
 driver_log_settle
 check "install: DriverEntry logged its start and success" \
 	grep -q 'SecondDriver: DriverEntry completed successfully' "$DRIVER_LOG"
+check "install: the driver found it runs under Wine (wine_ntoskrnl_main_loop is exported; Windows has no such export)" \
+	grep -q 'SecondDriver: running under Wine' "$DRIVER_LOG"
 
 if ! start_target 300; then
 	fail "target: sd_target.exe reported its thread ids" "$(cat "$TARGET_OUT" 2>/dev/null)"
@@ -66,16 +67,16 @@ for p in $(seq 1 31); do
 	after=$(driver_log_lines "fixme:ntoskrnl:KeSetPriorityThread \(\S+ $p\)")
 	[ "$after" -eq $((before + 1)) ] || bad_levels="$bad_levels $p"
 done
-check "driver: each level 1..31 reaches KeSetPriorityThread as that level (stub line; Wine can't show the priority)" \
+check "driver: each level 1..31 reaches KeSetPriorityThread as that level (stub line; Wine can't show the priority; 16..31 pass because Wine's SeSinglePrivilegeCheck grants every privilege)" \
 	[ -z "$bad_levels" ]
 [ -z "$bad_levels" ] || echo "    levels without their stub line: $bad_levels"
 
 # ---- bad input the driver must answer ---------------------------------------
-warn_before=$(driver_log_lines "$ANY_REQUEST")
+warn_before=$(driver_log_lines "$SD_ANY_REQUEST")
 wrun "$RAW" cases "$TARGET_TID" "$EXITED_TID" >"$SD_WORK/raw.out"; rc=$?
 absorb "raw: sd_wine_tests cases" "$SD_WORK/raw.out" "$rc"
 driver_log_settle
-warn_after=$(driver_log_lines "$ANY_REQUEST")
+warn_after=$(driver_log_lines "$SD_ANY_REQUEST")
 nraw=$(grep -c '^PASS raw\|^FAIL raw' "$SD_WORK/raw.out")
 check "driver: logged one line for each of the $nraw raw requests" \
 	[ "$warn_after" -eq $((warn_before + nraw)) ]
@@ -83,8 +84,43 @@ out=$(wrun "$RAW" open)
 check "driver: host still answers after the bad requests (open: error 0)" \
 	grep -q '^open: error 0$' <<<"$out"
 
+# ---- who may ask what (docs/SECURITY.md) -------------------------------------
+# What Wine enforces is asserted; where Wine grants what Windows refuses, the
+# test's name says so, and tests/windows/sd_check.c checks it on Windows.
+out=$(wrun "$RAW" access read "$TARGET_TID" 20)
+driver_log_settle
+check "access: Wine 8 sends IRP_MJ_CREATE without a security context: the driver records the handle's access as unknown" \
+	eval '[ "$(driver_log_lines "SecondDriver: open: no security context, access unknown")" -gt 0 ] &&
+	      [ "$(driver_log_lines "SecondDriver: open: access 0x")" -eq 0 ]'
+check "access (Wine grants what Windows refuses): a GENERIC_READ handle's SET succeeds, as the access is unknown; Windows answers 5" \
+	grep -q '^access: open error 0, set error 0$' <<<"$out"
+opens_before=$(driver_log_lines 'SecondDriver: open: ')
+out=$(wrun "$RAW" open-path '\junk')
+driver_log_settle
+check "access: Wine itself answers 2 for \\\\.\\SecondDriver\\junk, and the driver sees no open (Windows would pass it to IRP_MJ_CREATE, which answers STATUS_OBJECT_NAME_NOT_FOUND)" \
+	eval 'grep -q "^open-path: error 2$" <<<"$out" &&
+	      [ "$(driver_log_lines "SecondDriver: open")" -eq "$opens_before" ]'
+host_threads=$(wrun "$RAW" threads winedevice.exe SecondDriver.sys)
+host_tid=$(awk '{print $2}' <<<"$host_threads")
+out=$(wrun "$RAW" set "${host_tid:-0}" 8)
+check "access: a thread of the driver's own host process counts as a system thread under Wine (PsIsSystemThread is the host process there): error 5" \
+	eval '[ -n "$host_tid" ] && grep -q "^set: error 5$" <<<"$out"'
+out=$(wrun "$RAW" set "$TARGET_TID" 8)
+check "access: another process's thread passes the thread check (Wine opens it with KernelMode: its ObOpenObjectByPointer has no UserMode)" \
+	grep -q '^set: error 0$' <<<"$out"
+wrun "$SD_WIN_DIR\\sd_check.exe" >"$SD_WORK/check.out"; rc=$?
+absorb "windows check: sd_check.exe under Wine" "$SD_WORK/check.out" "$rc"
+check "windows check: sd_check.exe reports all 6 of its steps under Wine, each one Wine cannot show as SKIP with the reason" \
+	[ "$(grep -cE '^(PASS|SKIP) [1-6] [a-z]+.*: .+' "$SD_WORK/check.out")" -ge 6 ]
+wine "$CLIENT" "$TARGET_TID" 5 >"$SD_WORK/c.out" 2>"$SD_WORK/c.err"; rc=$?
+check "client: a level in 1..15 keeps the seed's stdout line and notes on stderr that Windows decays it" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^Priority change for thread $TARGET_TID to 5 succeeded!" "$SD_WORK/c.out" &&
+	      grep -q "note: levels 1..15 set the thread.s current priority only" "$SD_WORK/c.err"'
+wine "$CLIENT" "$TARGET_TID" 16 >"$SD_WORK/c.out" 2>"$SD_WORK/c.err"; rc=$?
+check "client: a level in 16..31 prints no note" eval '[ "$rc" -eq 0 ] && ! grep -q "note:" "$SD_WORK/c.err"'
+
 # ---- bad input the client must refuse itself --------------------------------
-before=$(driver_log_lines "$ANY_REQUEST")
+before=$(driver_log_lines "$SD_ANY_REQUEST")
 refused_ok=1
 for args in "abc 31" "$TARGET_TID 0" "$TARGET_TID 32" "$TARGET_TID -1" \
 	    "99999999999 31" "$TARGET_TID 1.5" "$TARGET_TID 31x" "0x10 31" \
@@ -97,7 +133,7 @@ for args in "abc 31" "$TARGET_TID 0" "$TARGET_TID 32" "$TARGET_TID -1" \
 	fi
 done
 driver_log_settle
-after=$(driver_log_lines "$ANY_REQUEST")
+after=$(driver_log_lines "$SD_ANY_REQUEST")
 check "client: refuses bad arguments with a usage line and exit 2" [ "$refused_ok" -eq 1 ]
 check "client: refused arguments send no request (the driver logged nothing)" \
 	[ "$after" -eq "$before" ]

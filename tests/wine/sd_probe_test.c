@@ -1,15 +1,42 @@
 // SPDX-License-Identifier: MIT
 /*
- * sd_probe_test.c - the driver's own probe-and-copy (driver/sd_capture.c),
- * fed bad pointers for real, in a user-mode program under Wine.
+ * sd_probe_test.c - the driver's own probe-and-copy, fed bad pointers for
+ * real, in a user-mode program under Wine.
+ *
+ * The program is linked with build/win/release/sd_capture.obj: the very
+ * object that goes into the release SecondDriver.sys, compiled for the
+ * same MSVC target with the same flags. So its __try/__except, its unwind
+ * data and its scope table are the shipped ones, and Wine's ntdll runs
+ * them through __C_specific_handler as Windows' kernel would. Like the
+ * driver, the program has no C runtime: lld-link, /nodefaultlib, imports
+ * from kernel32 and ntdll only (the .def files in tests/wine/probe/).
  *
  * Each case must come back from SdCaptureThreadData as a status: a crash
  * ends the program early, which the runner reports as a failure (no
  * summary line).
  */
-#include <stdio.h>
+#include <stdarg.h>
 
 #include "sd_capture.h"
+
+int __cdecl _vsnprintf(char *buf, size_t len, const char *fmt, va_list ap);
+
+/* printf, without a C runtime: format with ntdll, write to stdout. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	char buf[256];
+	DWORD written;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = _vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = sizeof(buf) - 1;
+	WriteFile(GetStdHandle(STD_OUTPUT_HANDLE), buf, (DWORD)n, &written, NULL);
+}
 
 /* Windows x64's MmUserProbeAddress: the end of the user-mode range. */
 #define USER_PROBE_LIMIT 0x00007FFFFFFF0000ull
@@ -17,7 +44,7 @@
 static int probes;
 
 /* What Windows' ProbeForRead checks, in its order. */
-VOID ProbeForRead(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
+static VOID test_probe_for_read(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
 {
 	ULONG_PTR a = (ULONG_PTR)Address;
 
@@ -30,6 +57,13 @@ VOID ProbeForRead(volatile VOID *Address, SIZE_T Length, ULONG Alignment)
 		RaiseException((DWORD)STATUS_ACCESS_VIOLATION, 0, 0, NULL);
 }
 
+/*
+ * The driver's object calls ProbeForRead through the import slot
+ * __imp_ProbeForRead (ntoskrnl's, in the .sys). Here that slot points at
+ * the test's own.
+ */
+VOID (*__imp_ProbeForRead)(volatile VOID *, SIZE_T, ULONG) = test_probe_for_read;
+
 static int passed, failed;
 
 static void expect(const char *name, const void *p, KPROCESSOR_MODE mode,
@@ -40,10 +74,10 @@ static void expect(const char *name, const void *p, KPROCESSOR_MODE mode,
 
 	if (got == want) {
 		passed++;
-		printf("PASS probe: %s -> 0x%08lX\n", name, (unsigned long)got);
+		say("PASS probe: %s -> 0x%08lX\n", name, (unsigned long)got);
 	} else {
 		failed++;
-		printf("FAIL probe: %s: got 0x%08lX, want 0x%08lX\n", name,
+		say("FAIL probe: %s: got 0x%08lX, want 0x%08lX\n", name,
 		       (unsigned long)got, (unsigned long)want);
 	}
 }
@@ -52,14 +86,14 @@ static void check(const char *name, int ok)
 {
 	if (ok) {
 		passed++;
-		printf("PASS probe: %s\n", name);
+		say("PASS probe: %s\n", name);
 	} else {
 		failed++;
-		printf("FAIL probe: %s\n", name);
+		say("FAIL probe: %s\n", name);
 	}
 }
 
-int main(void)
+static int probe_main(void)
 {
 	unsigned char *pages;
 	DWORD old;
@@ -67,15 +101,13 @@ int main(void)
 	ThreadData out;
 	int before;
 
-	setvbuf(stdout, NULL, _IONBF, 0);
-
 	/* Two pages: the first readable, the second PAGE_NOACCESS. */
 	pages = VirtualAlloc(NULL, 2 * 4096, MEM_COMMIT | MEM_RESERVE,
 			     PAGE_READWRITE);
 	if (!pages || !VirtualProtect(pages + 4096, 4096, PAGE_NOACCESS, &old)) {
-		printf("FAIL probe: setup: VirtualAlloc/VirtualProtect: %lu\n",
+		say("FAIL probe: setup: VirtualAlloc/VirtualProtect: %lu\n",
 		       GetLastError());
-		printf("0 passed, 1 failed\n");
+		say("0 passed, 1 failed\n");
 		return 1;
 	}
 	good = (ThreadData *)(pages + 64);
@@ -114,6 +146,12 @@ int main(void)
 	      SdCaptureThreadData(good, KernelMode, &out) == STATUS_SUCCESS &&
 	      out.ThreadId == 8520 && probes == before);
 
-	printf("%d passed, %d failed\n", passed, failed);
+	say("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
+}
+
+/* The entry point: no C runtime to call main. */
+void __cdecl mainCRTStartup(void)
+{
+	ExitProcess((UINT)probe_main());
 }

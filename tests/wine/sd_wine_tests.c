@@ -9,10 +9,20 @@
  *   sd_wine_tests set <tid> <priority>       one raw SET, "set: error N"
  *   sd_wine_tests hold <gofile> <tid>        open, wait for <gofile>, then
  *                                            use and close the old handle
+ *   sd_wine_tests access <read|write|none> <tid> <priority>
+ *                                            open with GENERIC_READ,
+ *                                            GENERIC_WRITE or no access,
+ *                                            then one SET: "access: open
+ *                                            error N, set error N"
+ *   sd_wine_tests open-path <suffix>         open \\.\SecondDriver<suffix>
+ *   sd_wine_tests threads <exe> [module]     the thread ids of every
+ *                                            process named <exe> (that has
+ *                                            <module> loaded)
  *
  * Adding an IOCTL: add its rows to the table in run_cases().
  */
 #include <windows.h>
+#include <tlhelp32.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +109,24 @@ static int run_cases(sd_u32 live, sd_u32 exited)
 	return failed ? 1 : 0;
 }
 
+/* 1 if process pid has a module named name loaded. */
+static int has_module(DWORD pid, const char *name)
+{
+	HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPMODULE, pid);
+	MODULEENTRY32 me = { .dwSize = sizeof(me) };
+	int found = 0;
+
+	if (snap == INVALID_HANDLE_VALUE)
+		return 0;
+	if (Module32First(snap, &me)) {
+		do {
+			found = !_stricmp(me.szModule, name);
+		} while (!found && Module32Next(snap, &me));
+	}
+	CloseHandle(snap);
+	return found;
+}
+
 static sd_u32 arg_u32(const char *s)
 {
 	return (sd_u32)strtoul(s, NULL, 10);
@@ -160,7 +188,64 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (argc == 5 && !strcmp(argv[1], "access")) {
+		DWORD access = !strcmp(argv[2], "read") ? GENERIC_READ :
+			       !strcmp(argv[2], "write") ? GENERIC_WRITE : 0;
+		ThreadData td = { arg_u32(argv[3]), (sd_s32)atol(argv[4]) };
+
+		h = CreateFileW(SD_USER_PATH_W, access, FILE_SHARE_READ | FILE_SHARE_WRITE,
+				NULL, OPEN_EXISTING, 0, NULL);
+		if (h == INVALID_HANDLE_VALUE) {
+			printf("access: open error %lu\n", GetLastError());
+			return 1;
+		}
+		printf("access: open error 0, set error %lu\n",
+		       send_request(h, IOCTL_SECOND_DRIVER_SET_PRIORITY, &td, sizeof(td)));
+		CloseHandle(h);
+		return 0;
+	}
+
+	if (argc == 3 && !strcmp(argv[1], "open-path")) {
+		WCHAR path[256];
+
+		swprintf(path, 256, L"%ls%hs", SD_USER_PATH_W, argv[2]);
+		h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, 0, NULL,
+				OPEN_EXISTING, 0, NULL);
+		printf("open-path: error %lu\n", h == INVALID_HANDLE_VALUE ? GetLastError() : 0);
+		if (h != INVALID_HANDLE_VALUE)
+			CloseHandle(h);
+		return 0;
+	}
+
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "threads")) {
+		HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS | TH32CS_SNAPTHREAD, 0);
+		PROCESSENTRY32 pe = { .dwSize = sizeof(pe) };
+		THREADENTRY32 te = { .dwSize = sizeof(te) };
+
+		if (snap == INVALID_HANDLE_VALUE)
+			return 1;
+		printf("threads:");
+		if (Process32First(snap, &pe)) {
+			do {
+				if (_stricmp(pe.szExeFile, argv[2]) ||
+				    (argc == 4 && !has_module(pe.th32ProcessID, argv[3])))
+					continue;
+				if (!Thread32First(snap, &te))
+					break;
+				do {
+					if (te.th32OwnerProcessID == pe.th32ProcessID)
+						printf(" %lu", te.th32ThreadID);
+				} while (Thread32Next(snap, &te));
+			} while (Process32Next(snap, &pe));
+		}
+		printf("\n");
+		CloseHandle(snap);
+		return 0;
+	}
+
 	fprintf(stderr, "usage: sd_wine_tests cases <tid> <exited_tid> | open | "
-		"set <tid> <priority> | hold <gofile> <tid>\n");
+		"set <tid> <priority> | hold <gofile> <tid> | "
+		"access <read|write|none> <tid> <priority> | open-path <suffix> | "
+		"threads <exe> [module]\n");
 	return 2;
 }

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sd_host.h - what the driver knows about the kernel that loaded it.
+ *
+ * SecondDriver runs on Windows, and under Wine 8 for its tests. Wine's
+ * ntoskrnl differs from Windows' in ways a driver can feel (docs/SPEC.md
+ * section 7 and ../shared/HOSTS.md); where the driver must act
+ * differently, it asks here rather than guessing.
+ */
+#ifndef SD_HOST_H
+#define SD_HOST_H
+
+#include "sd_kernel.h"
+
+typedef struct _SD_HOST {
+	/*
+	 * Wine's ntoskrnl.exe, found at load by an export only it has
+	 * (wine_ntoskrnl_main_loop). Windows has no such export.
+	 */
+	BOOLEAN Wine;
+} SD_HOST;
+
+extern SD_HOST SdHost;
+
+/* Fill SdHost. Called once, from DriverEntry. */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+void SdDetectHost(void);
+
+#endif /* SD_HOST_H */

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fuzz_ioctl.c - libFuzzer target: the Windows driver's request code
+ * (driver/sd_ioctl.c, the very source the .sys is built from), against the
+ * native fake kernel (tests/native/fake_kernel.c).
+ *
+ * Each input is decoded into one request:
+ *   first      the code: a code of SdIoctlTable, a neighbour of one (a bit
+ *              flipped, another function, method or access), or 32 random
+ *              bits
+ *   then       the requestor mode and the pointer: UserMode with a valid,
+ *              NULL, misaligned or faulting pointer; KernelMode with a valid
+ *              kernel buffer or NULL (SPEC section 5: a bad KernelMode
+ *              pointer is the caller's bug, so none is sent)
+ *   then       what the thread lookup finds: a thread, an exiting thread,
+ *              or nothing (STATUS_INVALID_CID as under Wine,
+ *              STATUS_INVALID_PARAMETER as on Windows)
+ *   then       who asks: the handle's access (unknown, or any mask), a
+ *              system thread, a thread whose security refuses the open, a
+ *              missing privilege, Windows or Wine
+ *   then       input and output lengths, 0..64 KiB each, mostly short
+ *   the rest   the input's contents, repeated to its length
+ *
+ * After every request it checks, and aborts (a libFuzzer crash) if not:
+ *   - every successful lookup was matched by exactly one dereference, and
+ *     every thread handle the access check opened was closed
+ *   - the status is one SPEC lists for that code
+ *   - Information is 0 on failure, and within the output buffer on success
+ *   - neither buffer was written outside [0, Information) of the output;
+ *     ASan catches any read outside them (they are allocated to the byte)
+ *   - a successful SET changed the thread it named, to a level in 1..31
+ * A code that SdIoctlTable gains without a status list here aborts too, so
+ * a new IOCTL cannot land without joining this fuzzer.
+ */
+#define _DEFAULT_SOURCE	/* MAP_ANONYMOUS under -std=c11 */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "fake_state.h"
+#include "sd_access.h"
+#include "sd_host.h"
+#include "sd_ioctl.h"
+
+#define MAX_LEN 65536u
+#define PATTERN 0xA5
+
+/* The statuses docs/SPEC.md lists for each code (section 5 for SET). */
+struct allowed {
+	ULONG code;
+	NTSTATUS status[8];
+};
+
+static const struct allowed spec_statuses[] = {
+	{ IOCTL_SECOND_DRIVER_SET_PRIORITY,
+	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_INVALID_PARAMETER,
+	    STATUS_ACCESS_VIOLATION, STATUS_DATATYPE_MISALIGNMENT,
+	    STATUS_INVALID_CID, STATUS_ACCESS_DENIED, STATUS_PRIVILEGE_NOT_HELD } },
+};
+
+static void die(const char *what, ULONG code, NTSTATUS st)
+{
+	fprintf(stderr, "fuzz_ioctl: %s (code 0x%08X, status 0x%08X)\n", what,
+		(unsigned)code, (unsigned)st);
+	abort();
+}
+
+static int status_allowed(ULONG code, NTSTATUS st)
+{
+	size_t i, j;
+
+	if (SdFindIoctl(code) == NULL)
+		return st == STATUS_INVALID_DEVICE_REQUEST;
+	for (i = 0; i < sizeof(spec_statuses) / sizeof(spec_statuses[0]); i++) {
+		if (spec_statuses[i].code != code)
+			continue;
+		for (j = 0; j < 8; j++) {
+			if (spec_statuses[i].status[j] == st &&
+			    (st != 0 || j == 0))
+				return 1;
+		}
+		return 0;
+	}
+	die("a code of SdIoctlTable has no SPEC status list in the fuzzer", code, st);
+	return 0;
+}
+
+struct cursor {
+	const uint8_t *p;
+	size_t n;
+};
+
+static uint8_t take8(struct cursor *c)
+{
+	uint8_t v = 0;
+
+	if (c->n) {
+		v = *c->p++;
+		c->n--;
+	}
+	return v;
+}
+
+static uint32_t take32(struct cursor *c)
+{
+	uint32_t v = take8(c);
+
+	v |= (uint32_t)take8(c) << 8;
+	v |= (uint32_t)take8(c) << 16;
+	return v | (uint32_t)take8(c) << 24;
+}
+
+/*
+ * A length of 0..64 KiB. Most are short, where the length checks are; one
+ * in four is drawn from the whole range.
+ */
+static ULONG take_len(struct cursor *c)
+{
+	uint8_t kind = take8(c);
+	uint32_t v = take8(c);
+
+	v |= (uint32_t)take8(c) << 8;
+	switch (kind % 4) {
+	case 0:
+		return v % 33;
+	case 1:
+		return v % 257;
+	case 2:
+		return v % 4097;
+	default:
+		return ((v << 1) | (kind >> 7)) % (MAX_LEN + 1);
+	}
+}
+
+static ULONG pick_code(struct cursor *c)
+{
+	uint8_t kind = take8(c);
+	ULONG base = SdIoctlTable[take8(c) % SdIoctlCount].Code;
+	uint8_t r = take8(c);
+
+	switch (kind % 6) {
+	case 0:
+	case 1:
+		return base;
+	case 2:
+		return base ^ (1u << (r % 32));		/* one bit flipped */
+	case 3:
+		return base + (((ULONG)(r % 16) - 8u) << 2);	/* a nearby function */
+	case 4:
+		return (base & ~0xC003u) | ((r & 3u) << 14) | (r >> 6);	/* access, method */
+	default:
+		return take32(c);
+	}
+}
+
+/* One page nobody may touch: a faulting user pointer points here. */
+static uint8_t *fault_page;
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct cursor c = { data, size };
+	ULONG code = pick_code(&c);
+	uint8_t how = take8(&c), lookup = take8(&c), who = take8(&c);
+	ACCESS_MASK granted = take8(&c);
+	ULONG inlen = take_len(&c), outlen = take_len(&c);
+	uint8_t *in, *in_copy, *out = NULL;
+	SD_REQUEST r;
+	ThreadData named = { 0, 0 };
+	ULONG_PTR info = 0xDEAD;
+	NTSTATUS st;
+	size_t i;
+
+	if (!fault_page) {
+		fault_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (fault_page == MAP_FAILED)
+			abort();
+	}
+
+	fake_reset();
+	SdHost.Wine = (who & 1) != 0;
+	fake.system_thread = (who & 2) != 0;
+	fake.open_status = (who & 4) ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
+	fake.privilege_denied = (who & 8) != 0;
+	switch (lookup % 4) {
+	case 1:
+		fake.lookup_exiting = 1;
+		break;
+	case 2:
+		fake.lookup_status = STATUS_INVALID_CID;
+		break;
+	case 3:
+		fake.lookup_status = STATUS_INVALID_PARAMETER;
+		break;
+	}
+
+	/* The input, allocated to the byte, filled from the fuzzer's data. */
+	in = malloc(inlen);		/* ASan: even 0 bytes is a real allocation */
+	in_copy = malloc(inlen + 1);
+	if (!in || !in_copy)
+		abort();
+	for (i = 0; i < inlen; i += c.n) {
+		if (!c.n) {
+			memset(in, 0x5A, inlen);
+			break;
+		}
+		memcpy(in + i, c.p, inlen - i < c.n ? inlen - i : c.n);
+	}
+	memcpy(in_copy, in, inlen);
+	if (inlen >= sizeof(ThreadData))
+		memcpy(&named, in, sizeof(named));
+
+	if (outlen) {
+		out = malloc(outlen);
+		if (!out)
+			abort();
+		memset(out, PATTERN, outlen);
+	}
+
+	memset(&r, 0, sizeof(r));
+	r.IoControlCode = code;
+	r.InputBufferLength = inlen;
+	r.OutputBuffer = out;
+	r.OutputBufferLength = outlen;
+	r.RequestorMode = (how & 1) ? UserMode : KernelMode;
+	if (who & 0x10) {		/* a create that carried a security context */
+		SD_OPEN open = { 0, TRUE, granted | ((who & 0x20) ? FILE_WRITE_DATA : 0) };
+		PVOID ctx;
+
+		if (SdOpen(&open, &ctx) != STATUS_SUCCESS)
+			die("SdOpen refused an open of the device itself", 0, 0);
+		SdHandleAccessFromContext(ctx, &r);
+	}
+	r.InputBuffer = in;
+	if (r.RequestorMode == KernelMode) {
+		if ((how >> 1) % 4 == 0)
+			r.InputBuffer = NULL;
+	} else {
+		switch ((how >> 1) % 6) {
+		case 0:
+			r.InputBuffer = NULL;
+			break;
+		case 1:		/* misaligned: fails ProbeForRead, never read */
+			r.InputBuffer = in + 1 + (how >> 6) % 3;
+			break;
+		case 2:		/* unmapped, or not a user address */
+		case 3:
+			r.InputBuffer = fault_page + ((how >> 4) & 3) * 4;
+			fake.fault_begin = fault_page;
+			fake.fault_end = fault_page + 4096;
+			fake.fault_status = (how & 0x80) ? STATUS_ACCESS_VIOLATION
+							 : STATUS_DATATYPE_MISALIGNMENT;
+			break;
+		default:
+			break;
+		}
+	}
+
+	st = SdDispatchIoctl(&r, &info);
+
+	if (fake.refs != 0)
+		die("a thread reference was kept or dropped twice", code, st);
+	if (fake.derefs != (NT_SUCCESS(fake.lookup_status) ? fake.lookups : 0))
+		die("a successful lookup was not dereferenced exactly once", code, st);
+	if (fake.handles != 0)
+		die("a thread handle was left open", code, st);
+	if (NT_SUCCESS(st) && r.HandleAccessKnown && SdFindIoctl(code) &&
+	    (r.HandleAccess & SdFindIoctl(code)->HandleAccess) != SdFindIoctl(code)->HandleAccess)
+		die("a request succeeded on a handle without the code's access", code, st);
+	if (NT_SUCCESS(st) && fake.sets && r.RequestorMode == UserMode &&
+	    (fake.system_thread || !NT_SUCCESS(fake.open_status) ||
+	     (fake.privilege_denied && fake.set_priority >= SD_PRIORITY_REALTIME_MIN)))
+		die("a UserMode request changed a thread the access rules refuse", code, st);
+	if (fake.sets > fake.lookups)
+		die("a thread was set without a lookup", code, st);
+	if (!status_allowed(code, st))
+		die("a status SPEC does not list for this code", code, st);
+	if (!NT_SUCCESS(st) && info != 0)
+		die("Information is not 0 on a failure", code, st);
+	if (NT_SUCCESS(st) && info > outlen)
+		die("Information is larger than the output buffer", code, st);
+	for (i = (size_t)(NT_SUCCESS(st) ? info : 0); i < outlen; i++) {
+		if (out[i] != PATTERN)
+			die("the output was written beyond Information", code, st);
+	}
+	if (memcmp(in_copy, in, inlen))
+		die("the input buffer was written", code, st);
+	if (NT_SUCCESS(st) && code == IOCTL_SECOND_DRIVER_SET_PRIORITY) {
+		if (fake.sets != 1 || fake.set_thread_id != named.ThreadId ||
+		    fake.set_priority != named.Priority ||
+		    named.Priority < SD_PRIORITY_MIN || named.Priority > SD_PRIORITY_MAX)
+			die("a successful SET did not set the thread and level it named", code, st);
+	}
+	if (!NT_SUCCESS(st) && fake.sets)
+		die("a failed request changed a thread", code, st);
+
+	free(out);
+	free(in_copy);
+	free(in);
+	return 0;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""make-seeds.py - write the fuzzers' seed corpus (tests/fuzz/corpus/).
+
+The seeds follow the input layouts that fuzz_ioctl.c and fuzz_map.c decode;
+run this again whenever a layout changes. Each seed is one meaningful
+request, so that the fuzzer starts from every path the SPEC describes.
+"""
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SET = 0x80002003
+USER_VALID, USER_NULL, USER_MISALIGNED, USER_FAULT = 0x09, 0x01, 0x03, 0x85
+KERNEL_VALID = 0x02
+
+
+def length(n):
+    # take_len: kind 0 keeps n % 33, kind 2 keeps n % 4097
+    return bytes([0 if n <= 32 else 2]) + struct.pack("<H", n)
+
+
+def ioctl(name, content, how=USER_VALID, lookup=0, who=0x30, granted=0,
+          inlen=8, outlen=0, code=None):
+    # pick_code: kind 0 = a table code; kind 5 = 32 bits that follow
+    head = bytes([0, 0, 0]) if code is None else bytes([5, 0, 0]) + struct.pack("<I", code)
+    data = head + bytes([how, lookup, who, granted]) + length(inlen) + length(outlen) + content
+    with open(os.path.join(HERE, "corpus/ioctl", name), "wb") as f:
+        f.write(data)
+
+
+def mapping(name, level, policy, nice, rt):
+    with open(os.path.join(HERE, "corpus/map", name), "wb") as f:
+        f.write(struct.pack("<iIiI", level, policy, nice, rt))
+
+
+def main():
+    for d in ("corpus/ioctl", "corpus/map"):
+        os.makedirs(os.path.join(HERE, d), exist_ok=True)
+        for old in os.listdir(os.path.join(HERE, d)):
+            os.remove(os.path.join(HERE, d, old))
+    td = struct.pack("<Ii", 8520, 31)	# the seed's debugger session
+    ioctl("set-8520-31-user", td)
+    ioctl("set-8520-31-kernel", td, how=KERNEL_VALID)
+    ioctl("set-8520-8-user", struct.pack("<Ii", 8520, 8))
+    ioctl("set-exiting-thread", td, lookup=1)
+    ioctl("set-no-such-thread", td, lookup=2)
+    ioctl("set-short-input", td, inlen=4)
+    ioctl("set-null-input", td, how=USER_NULL)
+    ioctl("set-misaligned", td, how=USER_MISALIGNED)
+    ioctl("set-faulting-pointer", td, how=USER_FAULT)
+    ioctl("set-priority-32", struct.pack("<Ii", 8520, 32))
+    ioctl("set-with-output", td, outlen=16)
+    ioctl("set-read-only-handle", td, who=0x10, granted=0x01)
+    ioctl("set-access-unknown", td, who=0x00)
+    ioctl("set-system-thread", td, who=0x32)
+    ioctl("set-thread-refuses-open", td, who=0x34)
+    ioctl("set-no-privilege", td, who=0x38)
+    ioctl("set-under-wine", td, who=0x31)
+    ioctl("unknown-code", td, code=0x80002007)
+    mapping("level-1", 1, 0, 19, 0)
+    mapping("level-8", 8, 0, 0, 0)
+    mapping("level-31", 31, 2, 0, 16)
+    mapping("fifo-99", 0, 1, 0, 99)
+    mapping("deadline", 32, 6, 0, 0)
+
+
+if __name__ == "__main__":
+    main()
