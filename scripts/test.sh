@@ -54,11 +54,12 @@ rm -f build.log
 
 mkdir -p build/test-logs
 suite() {
-	local name=$1 rc
+	local name=$1 rc start=$SECONDS
 	shift
 	echo "== $name: $*"
 	"$@" >"build/test-logs/$name.out" 2>&1
 	rc=$?
+	echo "   ($name took $((SECONDS - start)) s)"
 	absorb "$name: $*" "build/test-logs/$name.out" "$rc"
 	if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "build/test-logs/$name.out"; then
 		fail "$name" "exited $rc (log: build/test-logs/$name.out)"
