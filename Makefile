@@ -67,12 +67,12 @@ UCC       := clang --target=x86_64-w64-windows-gnu -fms-extensions \
              -fasynchronous-unwind-tables -fuse-ld=lld -L$(MINGW_GCC_LIB)
 UCFLAGS   := $(WARN) -O1 -Iinclude -Iclient
 
-CLIENT_SRC := client/sd_client.c client/sd_args.c
+CLIENT_SRC := client/sd_client.c client/sd_args.c client/sd_json.c
 
 # --- Linux user space: static, for the busybox VM; i386 for compat_ioctl ---
 LCC       := gcc
 LCFLAGS   := $(WARN) -O2 -static -Iinclude -Iclient
-LINUX_BINS := $(LNX)/SecondDriverClient $(LNX)/SecondDriverClient32 \
+LINUX_BINS := $(LNX)/SecondDriverClient $(LNX)/SecondDriverClient32 $(LNX)/sd_vmext $(LNX)/sd_vmext32 \
               $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_bench \
               $(LNX)/sd_stress $(LNX)/sd_stress32
 
@@ -96,7 +96,7 @@ client: $(BIN)/SecondDriverClient.exe
 wine-tests: $(BIN)/sd_target.exe $(BIN)/sd_wine_tests.exe $(BIN)/sd_probe_test.exe \
             $(BIN)/sd_stress.exe $(BIN)/sd_check.exe
 native: $(NATIVE)/test_native
-fuzz: $(FUZZ)/fuzz_ioctl $(FUZZ)/fuzz_map
+fuzz: $(FUZZ)/fuzz_ioctl $(FUZZ)/fuzz_map $(FUZZ)/fuzz_json
 linux-user: $(LINUX_BINS)
 
 $(WIN)/ntoskrnl.lib: driver/ntoskrnl.def
@@ -192,11 +192,11 @@ $(BIN)/sd_probe_test.exe: $(WIN)/probe/sd_probe_test.obj $(REL)/sd_capture.obj $
 DRIVER_LOGIC := driver/sd_ioctl.c driver/sd_access.c driver/sd_host.c driver/sd_gs.c
 
 $(NATIVE)/test_native: tests/native/test_native.c tests/native/fake_kernel.c \
-		$(DRIVER_LOGIC) client/sd_args.c linux/sd_map.c linux/sd_map.h \
+		$(DRIVER_LOGIC) client/sd_args.c client/sd_json.c linux/sd_map.c linux/sd_map.h \
 		tests/native/*.h $(DRIVER_HDR) client/*.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(NCFLAGS) tests/native/test_native.c tests/native/fake_kernel.c \
-	    $(DRIVER_LOGIC) client/sd_args.c linux/sd_map.c -o $@
+	    $(DRIVER_LOGIC) client/sd_args.c client/sd_json.c linux/sd_map.c -o $@
 
 # The fuzzers build the driver's and the module's own sources.
 $(FUZZ)/fuzz_ioctl: tests/fuzz/fuzz_ioctl.c tests/native/fake_kernel.c $(DRIVER_LOGIC) \
@@ -208,6 +208,10 @@ $(FUZZ)/fuzz_ioctl: tests/fuzz/fuzz_ioctl.c tests/native/fake_kernel.c $(DRIVER_
 $(FUZZ)/fuzz_map: tests/fuzz/fuzz_map.c linux/sd_map.c linux/sd_map.h include/seconddriver.h Makefile
 	@mkdir -p $(@D)
 	$(FUZZCC) $(FUZZFLAGS) tests/fuzz/fuzz_map.c linux/sd_map.c -o $@
+
+$(FUZZ)/fuzz_json: tests/fuzz/fuzz_json.c client/sd_json.c client/sd_json.h include/seconddriver.h Makefile
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZFLAGS) -Iclient tests/fuzz/fuzz_json.c client/sd_json.c -o $@
 
 # The Linux programs.
 LINUX_CLIENT := $(CLIENT_SRC) client/sd_platform_linux.c

@@ -12,6 +12,10 @@
  * TCG emulation on a shared host and mean nothing; only ratios are printed
  * as results.
  *
+ * Then BATCH: the cost per thread of one request setting N threads, against
+ * N single SETs of the same threads, for N = 1, 10, 100 and 1000, every
+ * thread really changing its level.
+ *
  *   sd_bench [ROUNDS [CALLS_PER_ROUND]]
  */
 #define _GNU_SOURCE
@@ -176,6 +180,133 @@ static int compare(const char *what, int lo, int hi, int rounds, int calls)
 	return 0;
 }
 
+/* ---- BATCH against single SETs ------------------------------------------- */
+
+enum { BATCH_THREADS = 1000 };
+static pthread_t many[BATCH_THREADS];
+static pid_t many_tid[BATCH_THREADS];
+static int many_pipe[2];
+static SdBatchEntry entries[BATCH_THREADS];
+static SdBatchResult results[BATCH_THREADS];
+
+/* Blocks on one shared pipe: a blocked thread at SCHED_RR starves no one. */
+static void *many_main(void *p)
+{
+	char c;
+
+	__atomic_store_n((pid_t *)p, gettid_(), __ATOMIC_RELEASE);
+	while (read(many_pipe[0], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+static int many_start(void)
+{
+	pthread_attr_t attr;
+	int i;
+
+	if (pipe(many_pipe))
+		return -1;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < BATCH_THREADS; i++) {
+		if (pthread_create(&many[i], &attr, many_main, &many_tid[i]))
+			return -1;
+	}
+	pthread_attr_destroy(&attr);
+	for (i = 0; i < BATCH_THREADS; i++) {
+		while (!__atomic_load_n(&many_tid[i], __ATOMIC_ACQUIRE))
+			usleep(100);
+	}
+	return 0;
+}
+
+static void many_stop(void)
+{
+	char go[BATCH_THREADS];
+	int i;
+
+	memset(go, 'x', sizeof(go));
+	if (write(many_pipe[1], go, sizeof(go)) != (ssize_t)sizeof(go))
+		perror("many_stop");
+	for (i = 0; i < BATCH_THREADS; i++)
+		pthread_join(many[i], NULL);
+	close(many_pipe[0]);
+	close(many_pipe[1]);
+}
+
+/* One BATCH setting the first n threads to level; 0, or -1. */
+static int batch_once(int n, int level)
+{
+	struct sd_batch b = { (sd_u64)(uintptr_t)entries, (sd_u64)(uintptr_t)results,
+			      (sd_u32)n, 0 };
+	int i;
+
+	for (i = 0; i < n; i++)
+		entries[i].Priority = level;
+	if (ioctl(dev_fd, SD_LINUX_IOCTL_SET_PRIORITY_BATCH, &b))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (results[i].Status) {
+			errno = -results[i].Status;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* n single SETs of the same threads; 0, or -1. */
+static int singles_once(int n, int level)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		ThreadData td = { (sd_u32)many_tid[i], level };
+
+		if (ioctl(dev_fd, SD_LINUX_IOCTL_SET_PRIORITY, &td))
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Per-thread cost of BATCH against single SETs, n threads a request, over
+ * about `changes` thread changes each way, the two ways taking turns.
+ */
+static int batch_compare(int n, int lo, int hi, long changes)
+{
+	long reps = changes / n > 2 ? changes / n : 2, r;
+	double tb = 0, ts = 0, t0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		entries[i] = (SdBatchEntry){ (sd_u32)many_tid[i], 0, 0, 0 };
+	/*
+	 * Each call sets the threads to the other level, so every thread
+	 * changes; which way goes first alternates every other repetition.
+	 */
+	for (r = 0; r < reps; r++) {
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			int batch = (k == 0) == !(r & 2), level = k ? hi : lo;
+
+			errno = 0;
+			t0 = now();
+			if ((batch ? batch_once : singles_once)(n, level))
+				goto fail;
+			*(batch ? &tb : &ts) += now() - t0;
+		}
+	}
+	printf("bench: BATCH of %d threads, levels %d<->%d, %ld changes each way: per thread, batch/single SET = %.3fx\n",
+	       n, lo, hi, reps * n, tb / ts);
+	return 0;
+fail:
+	fprintf(stderr, "sd_bench: BATCH of %d did not end as it should (errno: %s)\n", n,
+		errno ? strerror(errno) : "none");
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : 20;
@@ -202,7 +333,18 @@ int main(int argc, char **argv)
 	    compare("real-time (SCHED_RR)", 20, 21, rounds, calls) ||
 	    compare("time-sharing (nice)", 5, 6, rounds, calls))
 		rc = 1;
-	printf("bench: batch of 1000 vs 1000 single calls: not measured; the contract has no batch IOCTL yet\n");
+	if (many_start()) {
+		fprintf(stderr, "sd_bench: cannot start %d target threads\n", BATCH_THREADS);
+		rc = 1;
+	} else {
+		static const int sizes[] = { 1, 10, 100, 1000 };
+		long changes = (long)rounds * calls;
+		size_t i;
+
+		for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !rc; i++)
+			rc = batch_compare(sizes[i], 20, 21, changes) ? 1 : 0;
+		many_stop();
+	}
 
 	target_stop(&tgt);
 	close(dev_fd);

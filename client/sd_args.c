@@ -58,6 +58,16 @@ int sd_parse_s32(const char *s, sd_s32 *out)
 	return 0;
 }
 
+int sd_parse_level(const char *s, sd_s32 *out)
+{
+	sd_s32 v;
+
+	if (sd_parse_s32(s, &v) || v < SD_PRIORITY_MIN || v > SD_PRIORITY_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 enum sd_args_result sd_parse_args(int argc, char **argv, ThreadData *out)
 {
 	ThreadData td;
@@ -69,8 +79,7 @@ enum sd_args_result sd_parse_args(int argc, char **argv, ThreadData *out)
 		return SD_ARGS_USAGE;
 	if (sd_parse_u32(argv[1], &td.ThreadId))
 		return SD_ARGS_BAD_TID;
-	if (sd_parse_s32(argv[2], &td.Priority) ||
-	    td.Priority < SD_PRIORITY_MIN || td.Priority > SD_PRIORITY_MAX)
+	if (sd_parse_level(argv[2], &td.Priority))
 		return SD_ARGS_BAD_PRIORITY;
 	*out = td;
 	return SD_ARGS_OK;

@@ -32,4 +32,7 @@ const char *sd_args_strerror(enum sd_args_result r);
 int sd_parse_u32(const char *s, sd_u32 *out);
 int sd_parse_s32(const char *s, sd_s32 *out);
 
+/* A level: a strict decimal number from 1 to 31. 0, or -1. */
+int sd_parse_level(const char *s, sd_s32 *out);
+
 #endif /* SD_ARGS_H */

@@ -1,28 +1,57 @@
 // SPDX-License-Identifier: MIT
 /*
- * sd_client.c - SecondDriverClient: set a thread's priority through the
- * SecondDriver kernel driver.
+ * sd_client.c - SecondDriverClient: read and set threads' priorities through
+ * the SecondDriver kernel driver.
  *
- *   SecondDriverClient <tid> <priority>
+ *   SecondDriverClient <tid> <priority>             the seed's command
+ *   SecondDriverClient [--json] <command> ...        one of commands[] below
  *
  * Same source for Windows and Linux; the differences live behind
- * sd_platform.h. Exit codes: 0 success, 1 the request failed, 2 bad
- * arguments (nothing was sent).
+ * sd_platform.h. Exit codes: 0 everything asked for succeeded, 1 a request
+ * or part of one failed, 2 bad usage (nothing was sent). For the commands
+ * that change many threads, a thread that is gone by the time the driver
+ * looks for it is reported as "gone" and does not count as a failure.
  */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "sd_args.h"
+#include "sd_json.h"
 #include "sd_platform.h"
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
+struct options {
+	int json;
+	int undo;
+};
+
+struct command {
+	const char *name;
+	const char *args;
+	int nargs;
+	int (*run)(char **args, const struct options *o);
+	const char *help;
+};
+
+static const struct command commands[];
+
 static void usage(FILE *f, const char *prog)
 {
+	size_t i;
+
 	fprintf(f,
 		"usage: %s <tid> <priority>\n"
+		"       %s [--json] <command> [arguments]\n"
 		"  Sets thread <tid> to <priority> (%d..%d, the Windows scale) through\n"
-		"  %s. Needs an elevated (administrator/root) caller.\n",
-		prog, SD_PRIORITY_MIN, SD_PRIORITY_MAX, sd_device_display_name);
+		"  %s. Needs an elevated (administrator/root) caller.\n"
+		"commands:\n",
+		prog, prog, SD_PRIORITY_MIN, SD_PRIORITY_MAX, sd_device_display_name);
+	for (i = 0; commands[i].name; i++)
+		fprintf(f, "  %-15s %-22s %s\n", commands[i].name, commands[i].args,
+			commands[i].help);
+	fprintf(f, "  --json prints one JSON document instead of lines.\n");
 }
 
 static void report(const char *what, int err)
@@ -45,9 +74,373 @@ static void report(const char *what, int err)
 			SD_PRIORITY_REALTIME_MIN, SD_PRIORITY_MAX);
 }
 
-int main(int argc, char **argv)
+static void note_level(sd_s32 level)
 {
-	const char *prog = argc > 0 && argv[0] ? argv[0] : "SecondDriverClient";
+	if (sd_level_note(level))
+		fprintf(stderr, "SecondDriverClient: note: %s\n", sd_level_note(level));
+}
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "SecondDriverClient: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n");
+	return EXIT_USAGE;
+}
+
+static int out_of_memory(void)
+{
+	fprintf(stderr, "SecondDriverClient: out of memory\n");
+	return EXIT_FAILED;
+}
+
+static int open_device(struct sd_device **dev, int write)
+{
+	int err = sd_open(dev, write);
+
+	if (err)
+		report("opening the device", err);
+	return err;
+}
+
+/* ---- reading -------------------------------------------------------------------- */
+
+/* GET one thread into row; 0, or the error. */
+static int read_one(struct sd_device *dev, sd_u32 pid, sd_u32 tid, struct sd_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->pid = pid;
+	row->tid = tid;
+	return sd_get_priority(dev, tid, &row->priority);
+}
+
+static void print_read(const struct sd_row *row)
+{
+	printf("Thread %lu: priority %ld\n", (unsigned long)row->tid, (long)row->priority);
+}
+
+static int cmd_get(char **args, const struct options *o)
+{
+	struct sd_device *dev;
+	struct sd_row row;
+	sd_u32 tid;
+	int err;
+
+	if (sd_parse_u32(args[0], &tid) || tid == 0)
+		return bad_usage("thread id must be a decimal number from 1 to 4294967295, not \"%s\"",
+				 args[0]);
+	if (open_device(&dev, 0))
+		return EXIT_FAILED;
+	err = read_one(dev, sd_thread_process(tid), tid, &row);
+	sd_close(dev);
+	if (err) {
+		report("reading the priority", err);
+		return EXIT_FAILED;
+	}
+	if (o->json)
+		sd_json_print(stdout, &row, 1);
+	else
+		print_read(&row);
+	return EXIT_OK;
+}
+
+/* The threads of pid; EXIT_OK, or what to exit with (reported). */
+static int list(const char *arg, sd_u32 *pid, sd_u32 **tids, size_t *n)
+{
+	int err;
+
+	if (sd_parse_u32(arg, pid) || *pid == 0)
+		return bad_usage("process id must be a decimal number from 1 to 4294967295, not \"%s\"",
+				 arg);
+	err = sd_list_threads(*pid, tids, n);
+	if (err == SD_NO_SUCH_PROCESS)
+		return bad_usage("no process has the id %s", arg);
+	if (err) {
+		report("listing the process's threads", err);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_threads(char **args, const struct options *o)
+{
+	struct sd_device *dev;
+	struct sd_row *rows;
+	size_t n, i, kept = 0;
+	sd_u32 pid, *tids;
+	int rc, failed = 0;
+
+	rc = list(args[0], &pid, &tids, &n);
+	if (rc)
+		return rc;
+	if (open_device(&dev, 0)) {
+		free(tids);
+		return EXIT_FAILED;
+	}
+	rows = calloc(n ? n : 1, sizeof(*rows));
+	for (i = 0; rows && i < n; i++) {
+		int err = read_one(dev, pid, tids[i], &rows[kept]);
+
+		if (!err) {
+			if (!o->json)
+				print_read(&rows[kept]);
+			kept++;
+		} else if (sd_error_is_gone(err)) {
+			if (!o->json)
+				printf("Thread %lu: gone\n", (unsigned long)tids[i]);
+		} else {
+			report("reading a priority", err);
+			failed = 1;
+		}
+	}
+	sd_close(dev);
+	if (!rows) {
+		free(tids);
+		return out_of_memory();
+	}
+	if (o->json)
+		sd_json_print(stdout, rows, kept);
+	free(rows);
+	free(tids);
+	return failed ? EXIT_FAILED : EXIT_OK;
+}
+
+/* ---- changing ------------------------------------------------------------------- */
+
+static int cmd_set(char **args, const struct options *o)
+{
+	struct sd_device *dev;
+	struct sd_row row;
+	sd_u32 tid;
+	sd_s32 level;
+	int err;
+
+	if (sd_parse_u32(args[0], &tid) || tid == 0)
+		return bad_usage("thread id must be a decimal number from 1 to 4294967295, not \"%s\"",
+				 args[0]);
+	if (sd_parse_level(args[1], &level))
+		return bad_usage("priority must be a decimal number from 1 to 31, not \"%s\"", args[1]);
+	if (open_device(&dev, 1))
+		return EXIT_FAILED;
+	memset(&row, 0, sizeof(row));
+	row.pid = sd_thread_process(tid);
+	row.tid = tid;
+	row.priority = level;
+	row.changed = 1;
+	err = sd_set_priority_ex(dev, tid, level, &row.old);
+	sd_close(dev);
+	if (err) {
+		report("setting the priority", err);
+		return EXIT_FAILED;
+	}
+	row.has_old = 1;
+	if (o->json)
+		sd_json_print(stdout, &row, 1);
+	else
+		printf("Thread %lu: priority %ld -> %ld\n", (unsigned long)tid, (long)row.old,
+		       (long)level);
+	note_level(level);
+	return EXIT_OK;
+}
+
+/*
+ * Send entries in batches of at most SD_BATCH_MAX and report each thread:
+ * the rows, as lines or one JSON array. Returns the exit code.
+ */
+static int run_batch(const SdBatchEntry *entries, size_t n, const struct options *o)
+{
+	SdBatchResult *results = calloc(n ? n : 1, sizeof(*results));
+	struct sd_row *rows = calloc(n ? n : 1, sizeof(*rows));
+	char (*texts)[256] = calloc(n ? n : 1, sizeof(*texts));
+	struct sd_device *dev;
+	size_t i, done;
+	int failed = 0, noted = 0;
+
+	if (!results || !rows || !texts) {
+		free(results);
+		free(rows);
+		free(texts);
+		return out_of_memory();
+	}
+	if (open_device(&dev, 1)) {
+		free(results);
+		free(rows);
+		free(texts);
+		return EXIT_FAILED;
+	}
+	for (done = 0; done < n; done += SD_BATCH_MAX) {
+		sd_u32 chunk = (sd_u32)(n - done < SD_BATCH_MAX ? n - done : SD_BATCH_MAX);
+		int err = sd_set_priority_batch(dev, entries + done, chunk, results + done);
+
+		if (err) {
+			report("setting the priorities", err);
+			sd_close(dev);
+			free(results);
+			free(rows);
+			free(texts);
+			return EXIT_FAILED;
+		}
+	}
+	sd_close(dev);
+
+	for (i = 0; i < n; i++) {
+		struct sd_row *r = &rows[i];
+		const SdBatchResult *res = &results[i];
+
+		r->pid = entries[i].ProcessId;
+		r->tid = entries[i].ThreadId;
+		r->priority = entries[i].Priority;
+		r->changed = 1;
+		if (res->Status == 0) {
+			r->has_old = 1;
+			r->old = res->OldLevel;
+			if (!o->json)
+				printf("Thread %lu: priority %ld -> %ld\n", (unsigned long)r->tid,
+				       (long)r->old, (long)r->priority);
+			if (!noted && sd_level_note(r->priority)) {
+				note_level(r->priority);
+				noted = 1;
+			}
+			continue;
+		}
+		sd_describe_status(res->Status, texts[i], sizeof(texts[i]));
+		r->has_error = 1;
+		r->error_code = res->Status;
+		r->error_text = texts[i];
+		if (sd_status_is_gone(res->Status)) {
+			if (!o->json)
+				printf("Thread %lu: gone\n", (unsigned long)r->tid);
+		} else {
+			failed = 1;
+			if (!o->json)
+				printf("Thread %lu: error %ld: %s\n", (unsigned long)r->tid,
+				       (long)res->Status, texts[i]);
+		}
+	}
+	if (o->json)
+		sd_json_print(stdout, rows, n);
+	free(results);
+	free(rows);
+	free(texts);
+	return failed ? EXIT_FAILED : EXIT_OK;
+}
+
+static int cmd_boost_process(char **args, const struct options *o)
+{
+	SdBatchEntry *entries;
+	sd_u32 pid, *tids;
+	sd_s32 level;
+	size_t n, i;
+	int rc;
+
+	if (sd_parse_level(args[1], &level))
+		return bad_usage("priority must be a decimal number from 1 to 31, not \"%s\"", args[1]);
+	rc = list(args[0], &pid, &tids, &n);
+	if (rc)
+		return rc;
+	entries = calloc(n ? n : 1, sizeof(*entries));
+	if (!entries) {
+		free(tids);
+		return out_of_memory();
+	}
+	for (i = 0; i < n; i++) {
+		entries[i].ThreadId = tids[i];
+		entries[i].Priority = level;
+		entries[i].ProcessId = pid;	/* a reused thread id is left alone */
+	}
+	free(tids);
+	rc = run_batch(entries, n, o);
+	free(entries);
+	return rc;
+}
+
+/* The whole of a file; NULL (reported) if it cannot be read. */
+static char *read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 4096, n = 0;
+	char *buf = NULL;
+
+	if (!f) {
+		perror(path);
+		return NULL;
+	}
+	for (;;) {
+		char *grown = realloc(buf, cap);
+
+		if (!grown) {
+			free(buf);
+			fclose(f);
+			out_of_memory();
+			return NULL;
+		}
+		buf = grown;
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		perror(path);
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+static int cmd_apply(char **args, const struct options *o)
+{
+	struct sd_apply_item *items;
+	SdBatchEntry *entries;
+	char why[256];
+	size_t len, n, i;
+	char *text;
+	int rc;
+
+	text = read_file(args[0], &len);
+	if (!text)
+		return EXIT_USAGE;
+	rc = sd_json_parse_apply(text, len, o->undo ? SD_APPLY_OLD : SD_APPLY_PRIORITY,
+				 &items, &n, why, sizeof(why));
+	free(text);
+	if (rc) {
+		fprintf(stderr, "SecondDriverClient: %s is malformed: %s; nothing was sent\n",
+			args[0], why);
+		return EXIT_USAGE;
+	}
+	entries = calloc(n ? n : 1, sizeof(*entries));
+	if (!entries) {
+		free(items);
+		return out_of_memory();
+	}
+	for (i = 0; i < n; i++) {
+		entries[i].ThreadId = items[i].tid;
+		entries[i].Priority = items[i].level;
+		entries[i].ProcessId = items[i].pid;
+	}
+	free(items);
+	rc = run_batch(entries, n, o);
+	free(entries);
+	return rc;
+}
+
+static const struct command commands[] = {
+	{ "get", "<tid>", 1, cmd_get, "print a thread's priority" },
+	{ "set", "<tid> <priority>", 2, cmd_set, "set it, and print the one before" },
+	{ "threads", "<pid>", 1, cmd_threads, "print each thread of a process" },
+	{ "boost-process", "<pid> <priority>", 2, cmd_boost_process,
+	  "set every thread of a process, in one request" },
+	{ "apply", "[--undo] <file>", 1, cmd_apply,
+	  "set what a --json file says (\"priority\"; with --undo, \"old\")" },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
+/* The seed's command: <tid> <priority>, with its messages and stdout line. */
+static int seed(int argc, char **argv, const char *prog)
+{
 	struct sd_device *dev;
 	ThreadData td;
 	enum sd_args_result r;
@@ -64,11 +457,8 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	err = sd_open(&dev);
-	if (err) {
-		report("opening the device", err);
+	if (open_device(&dev, 1))
 		return EXIT_FAILED;
-	}
 	err = sd_set_priority(dev, &td);
 	sd_close(dev);
 	if (err) {
@@ -77,7 +467,46 @@ int main(int argc, char **argv)
 	}
 	printf("Priority change for thread %lu to %ld succeeded!\n",
 	       (unsigned long)td.ThreadId, (long)td.Priority);
-	if (sd_level_note(td.Priority))
-		fprintf(stderr, "SecondDriverClient: note: %s\n", sd_level_note(td.Priority));
+	note_level(td.Priority);
 	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const char *prog = argc > 0 && argv[0] ? argv[0] : "SecondDriverClient";
+	struct options o = { 0, 0 };
+	char *rest[8];
+	int i, n = 0;
+
+	/* Options may come anywhere; what is left is the command and its arguments. */
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			o.json = 1;
+		else if (!strcmp(argv[i], "--undo"))
+			o.undo = 1;
+		else if (n < 8)
+			rest[n++] = argv[i];
+		else
+			n++;
+	}
+	if (n >= 1) {
+		const struct command *c;
+
+		for (c = commands; c->name; c++) {
+			if (strcmp(rest[0], c->name))
+				continue;
+			if (n - 1 != c->nargs || (o.undo && c->run != cmd_apply)) {
+				fprintf(stderr, "SecondDriverClient: %s takes %s\n", c->name, c->args);
+				usage(stderr, prog);
+				return EXIT_USAGE;
+			}
+			return c->run(rest + 1, &o);
+		}
+	}
+	if (o.json || o.undo) {
+		fprintf(stderr, "SecondDriverClient: --json and --undo go with a command\n");
+		usage(stderr, prog);
+		return EXIT_USAGE;
+	}
+	return seed(argc, argv, prog);
 }

@@ -2,37 +2,95 @@
 /*
  * sd_platform.h - the client's thin platform seam.
  *
- * sd_client.c holds everything both kernels share (arguments, messages,
- * exit codes); each platform supplies these four calls:
- *   sd_platform_win.c    CreateFile / DeviceIoControl / FormatMessage
- *   sd_platform_linux.c  open / ioctl / strerror
+ * sd_client.c holds everything both kernels share (commands, arguments,
+ * messages, JSON, exit codes); each platform supplies these calls:
+ *   sd_platform_win.c    CreateFile / DeviceIoControl / Toolhelp32 /
+ *                        FormatMessage
+ *   sd_platform_linux.c  open / ioctl / procfs / strerror
  * Errors are the platform's own numbers: a Win32 error code or an errno.
+ * A batch entry's status is the kernel's own: an NTSTATUS or a negative
+ * errno.
  */
 #ifndef SD_PLATFORM_H
 #define SD_PLATFORM_H
 
 #include <stddef.h>
+#include <stdlib.h>
 
 #include "seconddriver.h"
 
 struct sd_device;
 
-/* Open the device. Returns 0 and sets *dev, or returns the error. */
-int sd_open(struct sd_device **dev);
+/*
+ * Open the device, for writing (the codes that change threads) or for
+ * reading only (GET). Returns 0 and sets *dev, or returns the error.
+ */
+int sd_open(struct sd_device **dev, int write);
 
 /*
  * Send SET_PRIORITY. Returns 0, or the error the kernel gave. On Windows a
  * level of 16..31 first enables SeIncreaseBasePriorityPrivilege in the
  * client's token, as the driver requires it (Administrators hold it,
- * disabled).
+ * disabled); so do the two calls below.
  */
 int sd_set_priority(struct sd_device *dev, const ThreadData *td);
+
+/* GET_PRIORITY: *level, or the error. */
+int sd_get_priority(struct sd_device *dev, sd_u32 tid, sd_s32 *level);
+
+/* SET_PRIORITY_EX without flags: *old, or the error. */
+int sd_set_priority_ex(struct sd_device *dev, sd_u32 tid, sd_s32 level, sd_s32 *old);
+
+/* SET_PRIORITY_BATCH of n (1..SD_BATCH_MAX) entries: results[n], or the error. */
+int sd_set_priority_batch(struct sd_device *dev, const SdBatchEntry *entries, sd_u32 n,
+			  SdBatchResult *results);
 
 /* Close what sd_open opened. */
 void sd_close(struct sd_device *dev);
 
+/* A growing list of thread ids, as sd_list_threads builds it. */
+struct sd_tid_list {
+	sd_u32 *tids;
+	size_t n, cap;
+};
+
+/* Append tid: 0, or -1 out of memory, and then the list is freed. */
+static inline int sd_tid_list_add(struct sd_tid_list *l, sd_u32 tid)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 64;
+		sd_u32 *grown = realloc(l->tids, cap * sizeof(*grown));
+
+		if (!grown) {
+			free(l->tids);
+			l->tids = NULL;
+			l->n = l->cap = 0;
+			return -1;
+		}
+		l->tids = grown;
+		l->cap = cap;
+	}
+	l->tids[l->n++] = tid;
+	return 0;
+}
+
+/* sd_list_threads's answer for a process id that names no process. */
+#define SD_NO_SUCH_PROCESS (-1)
+
+/*
+ * The thread ids of process pid, in a malloc'd array the caller frees.
+ * Returns 0, SD_NO_SUCH_PROCESS, or the platform's error.
+ */
+int sd_list_threads(sd_u32 pid, sd_u32 **tids, size_t *n);
+
+/* The process that owns thread tid, or 0 if it cannot be told. */
+sd_u32 sd_thread_process(sd_u32 tid);
+
 /* The platform's text for err, without a trailing newline. */
 void sd_describe_error(int err, char *buf, size_t len);
+
+/* The platform's text for a batch entry's status. */
+void sd_describe_status(sd_s32 status, char *buf, size_t len);
 
 /* Non-zero if err means "not allowed to open the device". */
 int sd_error_is_access_denied(int err);
@@ -40,10 +98,15 @@ int sd_error_is_access_denied(int err);
 /* Non-zero if err means "the caller lacks a privilege the level needs". */
 int sd_error_is_privilege(int err);
 
+/* Non-zero if err (a request's) or status (a batch entry's) means the
+ * thread is gone: no such thread, or no longer in the process named. */
+int sd_error_is_gone(int err);
+int sd_status_is_gone(sd_s32 status);
+
 /*
  * A one-line note on what the kernel does with this level afterwards, or
  * NULL. Windows keeps 1..15 only until the thread's next quantum ends
- * (docs/SPEC.md section 5); Linux keeps every level.
+ * (docs/SPEC.md section 5.1); Linux keeps every level.
  */
 const char *sd_level_note(sd_s32 level);
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
  * sd_platform_linux.c - the client's Linux seam: /dev/SecondDriver through
- * open(2) and ioctl(2).
+ * open(2) and ioctl(2); threads from /proc.
  */
-#define _POSIX_C_SOURCE 200809L	/* O_CLOEXEC under -std=c11 */
+#define _POSIX_C_SOURCE 200809L	/* O_CLOEXEC, strtok_r under -std=c11 */
+#define _DEFAULT_SOURCE		/* DT_DIR */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -19,12 +22,12 @@ struct sd_device {
 
 const char sd_device_display_name[] = SD_LINUX_DEVICE_PATH;
 
-int sd_open(struct sd_device **dev)
+int sd_open(struct sd_device **dev, int write)
 {
 	static struct sd_device one;
 	int fd;
 
-	fd = open(SD_LINUX_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+	fd = open(SD_LINUX_DEVICE_PATH, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
 	one.fd = fd;
@@ -41,14 +44,105 @@ int sd_set_priority(struct sd_device *dev, const ThreadData *td)
 	return 0;
 }
 
+int sd_get_priority(struct sd_device *dev, sd_u32 tid, sd_s32 *level)
+{
+	SdGetPriority q = { tid, 0 };
+
+	if (ioctl(dev->fd, SD_LINUX_IOCTL_GET_PRIORITY, &q) < 0)
+		return errno;
+	*level = q.Level;
+	return 0;
+}
+
+int sd_set_priority_ex(struct sd_device *dev, sd_u32 tid, sd_s32 level, sd_s32 *old)
+{
+	SdSetPriorityEx x = { tid, level, 0, 0 };
+
+	if (ioctl(dev->fd, SD_LINUX_IOCTL_SET_PRIORITY_EX, &x) < 0)
+		return errno;
+	*old = x.OldLevel;
+	return 0;
+}
+
+int sd_set_priority_batch(struct sd_device *dev, const SdBatchEntry *entries, sd_u32 n,
+			  SdBatchResult *results)
+{
+	struct sd_batch b = {
+		.entries = (sd_u64)(uintptr_t)entries,
+		.results = (sd_u64)(uintptr_t)results,
+		.count = n,
+	};
+
+	if (ioctl(dev->fd, SD_LINUX_IOCTL_SET_PRIORITY_BATCH, &b) < 0)
+		return errno;
+	return 0;
+}
+
 void sd_close(struct sd_device *dev)
 {
 	close(dev->fd);
 }
 
+/* The Tgid: line of /proc/<tid>/status: the thread's process; 0 if none. */
+sd_u32 sd_thread_process(sd_u32 tid)
+{
+	char path[64], line[128];
+	unsigned long tgid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%lu/status", (unsigned long)tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Tgid: %lu", &tgid) == 1)
+			break;
+	}
+	fclose(f);
+	return (sd_u32)tgid;
+}
+
+int sd_list_threads(sd_u32 pid, sd_u32 **tids, size_t *n)
+{
+	struct sd_tid_list list = { NULL, 0, 0 };
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+
+	*tids = NULL;
+	*n = 0;
+	/* A thread id that is not its process's own names no process. */
+	if (pid == 0 || sd_thread_process(pid) != pid)
+		return SD_NO_SUCH_PROCESS;
+	snprintf(path, sizeof(path), "/proc/%lu/task", (unsigned long)pid);
+	dir = opendir(path);
+	if (!dir)
+		return errno == ENOENT ? SD_NO_SUCH_PROCESS : errno;
+	while ((d = readdir(dir))) {
+		char *end;
+		unsigned long tid = strtoul(d->d_name, &end, 10);
+
+		if (*end || tid == 0)
+			continue;
+		if (sd_tid_list_add(&list, (sd_u32)tid)) {
+			closedir(dir);
+			return ENOMEM;
+		}
+	}
+	closedir(dir);
+	*tids = list.tids;
+	*n = list.n;
+	return 0;
+}
+
 void sd_describe_error(int err, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", strerror(err));
+}
+
+void sd_describe_status(sd_s32 status, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", strerror(-status));
 }
 
 int sd_error_is_access_denied(int err)
@@ -60,6 +154,16 @@ int sd_error_is_privilege(int err)
 {
 	(void)err;	/* CAP_SYS_NICE is the one gate: EPERM, as above */
 	return 0;
+}
+
+int sd_error_is_gone(int err)
+{
+	return err == ESRCH;
+}
+
+int sd_status_is_gone(sd_s32 status)
+{
+	return status == -ESRCH;
 }
 
 const char *sd_level_note(sd_s32 level)

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * sd_platform_win.c - the client's Windows seam: \\.\SecondDriver through
- * CreateFile and DeviceIoControl.
+ * CreateFile and DeviceIoControl; threads from Toolhelp32.
  */
 #include <windows.h>
+#include <tlhelp32.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "sd_platform.h"
 
@@ -14,13 +16,18 @@ struct sd_device {
 
 const char sd_device_display_name[] = SD_USER_PATH_A;
 
-int sd_open(struct sd_device **dev)
+/*
+ * GENERIC_WRITE for the codes that change threads (SET, SET_EX and BATCH
+ * need write access), GENERIC_READ for GET: each handle gets no more access
+ * than its command needs.
+ */
+int sd_open(struct sd_device **dev, int write)
 {
 	static struct sd_device one;
 	HANDLE h;
 
-	h = CreateFileW(SD_USER_PATH_W, GENERIC_WRITE, FILE_SHARE_WRITE, NULL,
-			OPEN_EXISTING, 0, NULL);
+	h = CreateFileW(SD_USER_PATH_W, write ? GENERIC_WRITE : GENERIC_READ,
+			FILE_SHARE_READ | FILE_SHARE_WRITE, NULL, OPEN_EXISTING, 0, NULL);
 	if (h == INVALID_HANDLE_VALUE)
 		return (int)GetLastError();
 	one.h = h;
@@ -62,9 +69,119 @@ int sd_set_priority(struct sd_device *dev, const ThreadData *td)
 	return 0;
 }
 
+int sd_get_priority(struct sd_device *dev, sd_u32 tid, sd_s32 *level)
+{
+	SdGetPriority q = { tid, 0 };
+	DWORD returned = 0;
+
+	if (!DeviceIoControl(dev->h, IOCTL_SECOND_DRIVER_GET_PRIORITY, &q, sizeof(q), &q,
+			     sizeof(q), &returned, NULL))
+		return (int)GetLastError();
+	*level = q.Level;
+	return 0;
+}
+
+int sd_set_priority_ex(struct sd_device *dev, sd_u32 tid, sd_s32 level, sd_s32 *old)
+{
+	SdSetPriorityEx x = { tid, level, 0, 0 };
+	DWORD returned = 0;
+
+	if (level >= SD_PRIORITY_REALTIME_MIN)
+		enable_increase_base_priority();
+	if (!DeviceIoControl(dev->h, IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, sizeof(x), &x,
+			     sizeof(x), &returned, NULL))
+		return (int)GetLastError();
+	*old = x.OldLevel;
+	return 0;
+}
+
+int sd_set_priority_batch(struct sd_device *dev, const SdBatchEntry *entries, sd_u32 n,
+			  SdBatchResult *results)
+{
+	DWORD inlen = (DWORD)(sizeof(SdBatchHeader) + n * sizeof(SdBatchEntry));
+	DWORD returned = 0, err = 0;
+	unsigned char *in = malloc(inlen);
+	SdBatchHeader header = { n, 0 };
+	sd_u32 i;
+
+	if (!in)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	memcpy(in, &header, sizeof(header));
+	memcpy(in + sizeof(header), entries, n * sizeof(SdBatchEntry));
+	for (i = 0; i < n; i++) {
+		if (entries[i].Priority >= SD_PRIORITY_REALTIME_MIN) {
+			enable_increase_base_priority();
+			break;
+		}
+	}
+	if (!DeviceIoControl(dev->h, IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, inlen, results,
+			     (DWORD)(n * sizeof(SdBatchResult)), &returned, NULL))
+		err = GetLastError();
+	free(in);
+	return (int)err;
+}
+
 void sd_close(struct sd_device *dev)
 {
 	CloseHandle(dev->h);
+}
+
+/* 1 if a process with this id exists. */
+static int process_exists(DWORD pid)
+{
+	PROCESSENTRY32 pe = { .dwSize = sizeof(pe) };
+	HANDLE snap = CreateToolhelp32Snapshot(TH32CS_SNAPPROCESS, 0);
+	int found = 0;
+
+	if (snap == INVALID_HANDLE_VALUE)
+		return 0;
+	if (Process32First(snap, &pe)) {
+		do {
+			found = pe.th32ProcessID == pid;
+		} while (!found && Process32Next(snap, &pe));
+	}
+	CloseHandle(snap);
+	return found;
+}
+
+int sd_list_threads(sd_u32 pid, sd_u32 **tids, size_t *n)
+{
+	struct sd_tid_list list = { NULL, 0, 0 };
+	THREADENTRY32 te = { .dwSize = sizeof(te) };
+	HANDLE snap;
+
+	*tids = NULL;
+	*n = 0;
+	if (pid == 0 || !process_exists(pid))
+		return SD_NO_SUCH_PROCESS;
+	snap = CreateToolhelp32Snapshot(TH32CS_SNAPTHREAD, 0);
+	if (snap == INVALID_HANDLE_VALUE)
+		return (int)GetLastError();
+	if (Thread32First(snap, &te)) {
+		do {
+			if (te.th32OwnerProcessID == pid &&
+			    sd_tid_list_add(&list, te.th32ThreadID)) {
+				CloseHandle(snap);
+				return ERROR_NOT_ENOUGH_MEMORY;
+			}
+		} while (Thread32Next(snap, &te));
+	}
+	CloseHandle(snap);
+	*tids = list.tids;
+	*n = list.n;
+	return 0;
+}
+
+sd_u32 sd_thread_process(sd_u32 tid)
+{
+	HANDLE t = OpenThread(THREAD_QUERY_LIMITED_INFORMATION, FALSE, tid);
+	DWORD pid;
+
+	if (!t)
+		return 0;
+	pid = GetProcessIdOfThread(t);
+	CloseHandle(t);
+	return pid;
 }
 
 void sd_describe_error(int err, char *buf, size_t len)
@@ -90,6 +207,33 @@ int sd_error_is_access_denied(int err)
 int sd_error_is_privilege(int err)
 {
 	return err == ERROR_PRIVILEGE_NOT_HELD;
+}
+
+/* A missing thread: error 87 (STATUS_INVALID_PARAMETER, or under Wine
+ * STATUS_INVALID_CID, docs/SPEC.md section 5). */
+int sd_error_is_gone(int err)
+{
+	return err == ERROR_INVALID_PARAMETER;
+}
+
+/*
+ * A batch entry whose thread is gone: STATUS_INVALID_CID (not in the
+ * process named, or no such thread under Wine) or STATUS_INVALID_PARAMETER
+ * (no such thread on Windows). The client sends only valid levels and a zero
+ * Reserved, so STATUS_INVALID_PARAMETER can only come from the lookup.
+ */
+int sd_status_is_gone(sd_s32 status)
+{
+	return (ULONG)status == 0xC000000Bu || (ULONG)status == 0xC000000Du;
+}
+
+void sd_describe_status(sd_s32 status, char *buf, size_t len)
+{
+	typedef ULONG (WINAPI *to_dos_error)(LONG);
+	to_dos_error convert = (to_dos_error)(void *)GetProcAddress(
+		GetModuleHandleA("ntdll.dll"), "RtlNtStatusToDosError");
+
+	sd_describe_error(convert ? (int)convert(status) : (int)status, buf, len);
 }
 
 const char *sd_level_note(sd_s32 level)

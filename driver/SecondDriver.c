@@ -305,11 +305,23 @@ NTSTATUS SecondDriverDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 	PAGED_CODE();
 
 	request.IoControlCode = stack->Parameters.DeviceIoControl.IoControlCode;
-	request.InputBuffer = stack->Parameters.DeviceIoControl.Type3InputBuffer;
 	request.InputBufferLength = stack->Parameters.DeviceIoControl.InputBufferLength;
-	request.OutputBuffer = Irp->UserBuffer;
 	request.OutputBufferLength = stack->Parameters.DeviceIoControl.OutputBufferLength;
 	request.RequestorMode = Irp->RequestorMode;
+	switch (METHOD_FROM_CTL_CODE(request.IoControlCode)) {
+	case METHOD_NEITHER:	/* the seed's code: the caller's own pointers */
+		request.InputBuffer = stack->Parameters.DeviceIoControl.Type3InputBuffer;
+		request.OutputBuffer = Irp->UserBuffer;
+		break;
+	case METHOD_BUFFERED:	/* the I/O manager's copy, in and out */
+		request.InputBuffer = Irp->AssociatedIrp.SystemBuffer;
+		request.OutputBuffer = Irp->AssociatedIrp.SystemBuffer;
+		break;
+	default:		/* no code of the driver's uses direct I/O */
+		request.InputBuffer = NULL;
+		request.OutputBuffer = NULL;
+		break;
+	}
 	SdHandleAccessFromContext(stack->FileObject ? stack->FileObject->FsContext : NULL,
 				  &request);
 

@@ -48,13 +48,39 @@ NTSTATUS SdCheckHandleAccess(const SD_REQUEST *Request, ACCESS_MASK Needed)
 	return STATUS_SUCCESS;
 }
 
+/*
+ * Open Thread for Access as RequestorMode's caller would, and close the
+ * handle again: the thread's DACL and the protected-process rules decide,
+ * as they decide an OpenThread. With UserMode the handle lives, for this
+ * moment, in the requestor's own handle table (we run in its context): it
+ * could have opened the same handle itself. Wine 8's ObOpenObjectByPointer
+ * implements KernelMode only, so there the open grants all.
+ */
+SD_PAGED_CODE
+static NTSTATUS SdOpenThreadAs(_In_ PETHREAD Thread, _In_ KPROCESSOR_MODE RequestorMode,
+			       _In_ ACCESS_MASK Access)
+{
+	HANDLE handle;
+	NTSTATUS status;
+
+	PAGED_CODE();
+
+	status = ObOpenObjectByPointer(Thread, 0, NULL, Access, SD_THREAD_OBJECT_TYPE,
+				       SdHost.Wine ? KernelMode : RequestorMode, &handle);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = ZwClose(handle);
+	if (!NT_SUCCESS(status))
+		SdError("ZwClose of the thread handle failed (0x%08lX)\n",
+			(unsigned long)(ULONG)status);
+	return STATUS_SUCCESS;
+}
+
 _Use_decl_annotations_
 SD_PAGED_CODE
 NTSTATUS SdCheckThreadAccess(PETHREAD Thread, KPROCESSOR_MODE RequestorMode,
 			     sd_s32 Level)
 {
-	KPROCESSOR_MODE openMode = RequestorMode;
-	HANDLE handle;
 	NTSTATUS status;
 
 	PAGED_CODE();
@@ -66,23 +92,9 @@ NTSTATUS SdCheckThreadAccess(PETHREAD Thread, KPROCESSOR_MODE RequestorMode,
 	if (PsIsSystemThread(Thread))
 		return STATUS_ACCESS_DENIED;
 
-	/*
-	 * The thread's DACL and the protected-process rules, as OpenThread
-	 * applies them. With UserMode the handle lives, for this moment, in the
-	 * requestor's own handle table (we run in its context): it could have
-	 * opened the same handle itself. Wine 8's ObOpenObjectByPointer
-	 * implements KernelMode only, so there the open grants all.
-	 */
-	if (SdHost.Wine)
-		openMode = KernelMode;
-	status = ObOpenObjectByPointer(Thread, 0, NULL, THREAD_SET_LIMITED_INFORMATION,
-				       SD_THREAD_OBJECT_TYPE, openMode, &handle);
+	status = SdOpenThreadAs(Thread, RequestorMode, THREAD_SET_LIMITED_INFORMATION);
 	if (!NT_SUCCESS(status))
 		return status;
-	status = ZwClose(handle);
-	if (!NT_SUCCESS(status))
-		SdError("ZwClose of the thread handle failed (0x%08lX)\n",
-			(unsigned long)(ULONG)status);
 
 	/* NtSetInformationThread(ThreadPriority) asks the same for 16..31. */
 	if (Level >= SD_PRIORITY_REALTIME_MIN &&
@@ -90,4 +102,15 @@ NTSTATUS SdCheckThreadAccess(PETHREAD Thread, KPROCESSOR_MODE RequestorMode,
 				    RequestorMode))
 		return STATUS_PRIVILEGE_NOT_HELD;
 	return STATUS_SUCCESS;
+}
+
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdCheckThreadQuery(PETHREAD Thread, KPROCESSOR_MODE RequestorMode)
+{
+	PAGED_CODE();
+
+	if (RequestorMode == KernelMode)
+		return STATUS_SUCCESS;
+	return SdOpenThreadAs(Thread, RequestorMode, THREAD_QUERY_LIMITED_INFORMATION);
 }

@@ -59,4 +59,12 @@ NTSTATUS SdCheckThreadAccess(_In_ PETHREAD Thread,
 			     _In_ KPROCESSOR_MODE RequestorMode,
 			     _In_ sd_s32 Level);
 
+/*
+ * SdCheckThreadQuery - may RequestorMode's caller read Thread's priority?
+ * THREAD_QUERY_LIMITED_INFORMATION, as GetThreadPriority needs; System
+ * threads are not refused, as user mode may read them too.
+ */
+_IRQL_requires_max_(PASSIVE_LEVEL)
+NTSTATUS SdCheckThreadQuery(_In_ PETHREAD Thread, _In_ KPROCESSOR_MODE RequestorMode);
+
 #endif /* SD_ACCESS_H */

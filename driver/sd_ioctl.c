@@ -10,8 +10,15 @@
 #include "sd_capture.h"
 
 const SD_IOCTL_ENTRY SdIoctlTable[] = {
-	{ IOCTL_SECOND_DRIVER_SET_PRIORITY, FILE_WRITE_DATA, sizeof(ThreadData),
+	{ IOCTL_SECOND_DRIVER_SET_PRIORITY, FILE_WRITE_DATA, sizeof(ThreadData), 0,
 	  SdSetPriority, "SET_PRIORITY" },
+	{ IOCTL_SECOND_DRIVER_GET_PRIORITY, FILE_READ_DATA, sizeof(SdGetPriority),
+	  sizeof(SdGetPriority), SdGetPriorityHandler, "GET_PRIORITY" },
+	{ IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, FILE_WRITE_DATA, sizeof(SdSetPriorityEx),
+	  sizeof(SdSetPriorityEx), SdSetPriorityExHandler, "SET_PRIORITY_EX" },
+	/* The output's length depends on the count: the handler checks it. */
+	{ IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, FILE_WRITE_DATA, sizeof(SdBatchHeader), 0,
+	  SdSetPriorityBatchHandler, "SET_PRIORITY_BATCH" },
 };
 
 const ULONG SdIoctlCount = sizeof(SdIoctlTable) / sizeof(SdIoctlTable[0]);
@@ -40,6 +47,40 @@ NTSTATUS SdValidateThreadData(const ThreadData *Data)
 }
 
 /*
+ * SdSetThreadLevel - look up ThreadId, check that the requestor could set it
+ * from user mode (sd_access.h), and set it to Level, which the caller has
+ * validated. A non-zero ProcessId must own the thread, or the thread is
+ * left alone with STATUS_INVALID_CID. *OldLevel gets the level
+ * KeSetPriorityThread reports the thread had (Wine's stub reports the new
+ * one). The lookup's reference is dropped on every path.
+ */
+SD_PAGED_CODE
+static NTSTATUS SdSetThreadLevel(_In_ sd_u32 ThreadId, _In_ sd_s32 Level,
+				 _In_ sd_u32 ProcessId, _In_ KPROCESSOR_MODE RequestorMode,
+				 _Out_ sd_s32 *OldLevel)
+{
+	PETHREAD thread;
+	NTSTATUS status;
+
+	PAGED_CODE();
+
+	*OldLevel = 0;
+	status = PsLookupThreadByThreadId(ULongToHandle(ThreadId), &thread);
+	if (!NT_SUCCESS(status))
+		return status;
+
+	/* The lookup took a reference on the thread: one dereference below. */
+	if (ProcessId != 0 && HandleToULong(PsGetThreadProcessId(thread)) != ProcessId)
+		status = STATUS_INVALID_CID;
+	else
+		status = SdCheckThreadAccess(thread, RequestorMode, Level);
+	if (NT_SUCCESS(status))
+		*OldLevel = (sd_s32)KeSetPriorityThread((PKTHREAD)thread, (KPRIORITY)Level);
+	ObDereferenceObject(thread);
+	return status;
+}
+
+/*
  * IOCTL_SECOND_DRIVER_SET_PRIORITY: the seed's request, in the seed's order
  * of checks (length, NULL, range), but on a captured copy of the input, and
  * only on a thread the requestor could set from user mode (sd_access.h).
@@ -49,8 +90,8 @@ SD_PAGED_CODE
 NTSTATUS SdSetPriority(const SD_REQUEST *Request, ULONG_PTR *Information)
 {
 	ThreadData data;
-	PETHREAD thread;
 	NTSTATUS status;
+	sd_s32 old;
 
 	PAGED_CODE();
 
@@ -68,20 +109,136 @@ NTSTATUS SdSetPriority(const SD_REQUEST *Request, ULONG_PTR *Information)
 	if (!NT_SUCCESS(status))
 		return status;
 
-	status = PsLookupThreadByThreadId(ULongToHandle(data.ThreadId), &thread);
-	if (!NT_SUCCESS(status))
-		return status;
-
-	/* The lookup took a reference on the thread: one dereference below. */
-	status = SdCheckThreadAccess(thread, Request->RequestorMode, data.Priority);
-	if (NT_SUCCESS(status))
-		KeSetPriorityThread((PKTHREAD)thread, (KPRIORITY)data.Priority);
-	ObDereferenceObject(thread);
+	status = SdSetThreadLevel(data.ThreadId, data.Priority, 0,
+				  Request->RequestorMode, &old);
 	if (!NT_SUCCESS(status))
 		return status;
 
 	SdInfo("Thread Priority change for %lu to %ld succeeded!\n",
 	       (unsigned long)data.ThreadId, (long)data.Priority);
+	return STATUS_SUCCESS;
+}
+
+/*
+ * IOCTL_SECOND_DRIVER_GET_PRIORITY: the thread's current priority, if the
+ * requestor could read it from user mode. METHOD_BUFFERED: the structure is
+ * read whole before the answer overwrites it.
+ */
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdGetPriorityHandler(const SD_REQUEST *Request, ULONG_PTR *Information)
+{
+	SdGetPriority query = *(const SdGetPriority *)Request->InputBuffer;
+	PETHREAD thread;
+	NTSTATUS status;
+
+	PAGED_CODE();
+
+	*Information = 0;
+	status = PsLookupThreadByThreadId(ULongToHandle(query.ThreadId), &thread);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = SdCheckThreadQuery(thread, Request->RequestorMode);
+	if (NT_SUCCESS(status))
+		query.Level = (sd_s32)KeQueryPriorityThread((PKTHREAD)thread);
+	ObDereferenceObject(thread);
+	if (!NT_SUCCESS(status))
+		return status;
+
+	*(SdGetPriority *)Request->OutputBuffer = query;
+	*Information = sizeof(query);
+	SdInfo("GET_PRIORITY (0x%08lX) succeeded: thread %lu at %ld\n",
+	       (unsigned long)Request->IoControlCode, (unsigned long)query.ThreadId,
+	       (long)query.Level);
+	return STATUS_SUCCESS;
+}
+
+/*
+ * IOCTL_SECOND_DRIVER_SET_PRIORITY_EX: SET, with flags, answering the level
+ * the thread had. An unknown flag is invalid; the reserved base-priority
+ * flag is not supported yet.
+ */
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdSetPriorityExHandler(const SD_REQUEST *Request, ULONG_PTR *Information)
+{
+	SdSetPriorityEx set = *(const SdSetPriorityEx *)Request->InputBuffer;
+	ThreadData data = { set.ThreadId, set.Priority };
+	NTSTATUS status;
+
+	PAGED_CODE();
+
+	*Information = 0;
+	if (set.Flags & ~SD_SET_EX_FLAGS_KNOWN)
+		return STATUS_INVALID_PARAMETER;
+	if (set.Flags & SD_SET_EX_BASE)
+		return STATUS_NOT_SUPPORTED;
+	status = SdValidateThreadData(&data);
+	if (!NT_SUCCESS(status))
+		return status;
+	status = SdSetThreadLevel(set.ThreadId, set.Priority, 0, Request->RequestorMode,
+				  &set.OldLevel);
+	if (!NT_SUCCESS(status))
+		return status;
+
+	*(SdSetPriorityEx *)Request->OutputBuffer = set;
+	*Information = sizeof(set);
+	SdInfo("Thread Priority change for %lu to %ld succeeded! (was %ld)\n",
+	       (unsigned long)set.ThreadId, (long)set.Priority, (long)set.OldLevel);
+	return STATUS_SUCCESS;
+}
+
+/*
+ * IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH: Count entries in index order, one
+ * result each; one entry's failure does not stop the next. A bad header, a
+ * length that is not exactly the header and Count entries, or an output
+ * that cannot hold every result changes nothing.
+ *
+ * Input and output are one buffer (METHOD_BUFFERED). Result i (8 bytes at
+ * 8 * i) is written after entry i (16 bytes at 8 + 16 * i) is read, and
+ * never reaches an entry not yet read, which all start beyond 8 * i + 8.
+ */
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdSetPriorityBatchHandler(const SD_REQUEST *Request, ULONG_PTR *Information)
+{
+	const UCHAR *in = (const UCHAR *)Request->InputBuffer;
+	SdBatchResult *results = (SdBatchResult *)Request->OutputBuffer;
+	SdBatchHeader header = *(const SdBatchHeader *)in;
+	ULONG i, changed = 0;
+
+	PAGED_CODE();
+
+	*Information = 0;
+	if (header.Flags != 0 || header.Count == 0 || header.Count > SD_BATCH_MAX ||
+	    Request->InputBufferLength !=
+		    sizeof(SdBatchHeader) + header.Count * sizeof(SdBatchEntry))
+		return STATUS_INVALID_PARAMETER;
+	if (Request->OutputBufferLength < header.Count * sizeof(SdBatchResult))
+		return STATUS_BUFFER_TOO_SMALL;
+
+	for (i = 0; i < header.Count; i++) {
+		SdBatchEntry entry =
+			((const SdBatchEntry *)(in + sizeof(SdBatchHeader)))[i];
+		ThreadData data = { entry.ThreadId, entry.Priority };
+		SdBatchResult result = { 0, 0 };
+
+		if (entry.Reserved != 0)
+			result.Status = STATUS_INVALID_PARAMETER;
+		else
+			result.Status = SdValidateThreadData(&data);
+		if (NT_SUCCESS(result.Status))
+			result.Status = SdSetThreadLevel(entry.ThreadId, entry.Priority,
+							 entry.ProcessId,
+							 Request->RequestorMode,
+							 &result.OldLevel);
+		changed += NT_SUCCESS(result.Status);
+		results[i] = result;
+	}
+	*Information = header.Count * sizeof(SdBatchResult);
+	SdInfo("SET_PRIORITY_BATCH (0x%08lX) succeeded: %lu of %lu entries changed\n",
+	       (unsigned long)Request->IoControlCode, (unsigned long)changed,
+	       (unsigned long)header.Count);
 	return STATUS_SUCCESS;
 }
 
@@ -104,7 +261,8 @@ NTSTATUS SdDispatchIoctl(const SD_REQUEST *Request, ULONG_PTR *Information)
 	}
 
 	status = SdCheckHandleAccess(Request, entry->HandleAccess);
-	if (NT_SUCCESS(status) && Request->InputBufferLength < entry->MinInputLength)
+	if (NT_SUCCESS(status) && (Request->InputBufferLength < entry->MinInputLength ||
+				   Request->OutputBufferLength < entry->MinOutputLength))
 		status = STATUS_BUFFER_TOO_SMALL;
 	if (NT_SUCCESS(status))
 		status = entry->Handler(Request, Information);

@@ -15,10 +15,16 @@
 
 typedef struct _SD_REQUEST {
 	ULONG IoControlCode;
-	/* METHOD_NEITHER: the requestor's own pointers, unprobed. */
-	const void *InputBuffer;	/* Parameters.DeviceIoControl.Type3InputBuffer */
+	/*
+	 * METHOD_NEITHER: the requestor's own pointers, unprobed
+	 * (Parameters.DeviceIoControl.Type3InputBuffer, Irp->UserBuffer).
+	 * METHOD_BUFFERED: both are Irp->AssociatedIrp.SystemBuffer, the I/O
+	 * manager's kernel copy, one buffer for input and output: a handler
+	 * reads what it needs before it writes.
+	 */
+	const void *InputBuffer;
 	ULONG InputBufferLength;
-	void *OutputBuffer;		/* Irp->UserBuffer */
+	void *OutputBuffer;
 	ULONG OutputBufferLength;
 	KPROCESSOR_MODE RequestorMode;	/* Irp->RequestorMode */
 	/* What the handle may do, from its file object (sd_access.h). */
@@ -44,6 +50,7 @@ typedef struct _SD_IOCTL_ENTRY {
 	 */
 	ACCESS_MASK HandleAccess;
 	ULONG MinInputLength;		/* shorter input: STATUS_BUFFER_TOO_SMALL */
+	ULONG MinOutputLength;		/* shorter output: STATUS_BUFFER_TOO_SMALL */
 	SD_IOCTL_HANDLER *Handler;
 	const char *Name;		/* for logs */
 } SD_IOCTL_ENTRY;
@@ -57,9 +64,9 @@ const SD_IOCTL_ENTRY *SdFindIoctl(_In_ ULONG Code);
 
 /*
  * Run one request: unknown code -> STATUS_INVALID_DEVICE_REQUEST, a handle
- * without the code's access -> STATUS_ACCESS_DENIED, short input ->
- * STATUS_BUFFER_TOO_SMALL, otherwise the handler's answer. Logs the
- * outcome. *Information is 0 unless the handler sets it.
+ * without the code's access -> STATUS_ACCESS_DENIED, short input or output
+ * -> STATUS_BUFFER_TOO_SMALL, otherwise the handler's answer. Logs a
+ * failure. *Information is 0 unless the handler sets it, and 0 on failure.
  */
 _IRQL_requires_max_(PASSIVE_LEVEL)
 NTSTATUS SdDispatchIoctl(_In_ const SD_REQUEST *Request,
@@ -67,6 +74,9 @@ NTSTATUS SdDispatchIoctl(_In_ const SD_REQUEST *Request,
 
 /* Handlers, one per IOCTL. */
 SD_IOCTL_HANDLER SdSetPriority;
+SD_IOCTL_HANDLER SdGetPriorityHandler;
+SD_IOCTL_HANDLER SdSetPriorityExHandler;
+SD_IOCTL_HANDLER SdSetPriorityBatchHandler;
 
 /* Pure validation of a captured ThreadData (no kernel calls). */
 NTSTATUS SdValidateThreadData(_In_ const ThreadData *Data);

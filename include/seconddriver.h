@@ -33,10 +33,12 @@
 #include <linux/ioctl.h>
 typedef __u32 sd_u32;
 typedef __s32 sd_s32;
+typedef __u64 sd_u64;
 #else
 #include <stdint.h>
 typedef uint32_t sd_u32;
 typedef int32_t sd_s32;
+typedef uint64_t sd_u64;
 #if defined(__linux__)
 #include <linux/ioctl.h>
 #endif
@@ -76,16 +78,39 @@ typedef int32_t sd_s32;
  * the code only has to be unique to this driver.
  * ------------------------------------------------------------------------- */
 #define SD_DEVICE_TYPE        0x8000u
+#define SD_METHOD_BUFFERED    0u        /* == METHOD_BUFFERED */
 #define SD_METHOD_NEITHER     3u        /* == METHOD_NEITHER */
 #define SD_FILE_ANY_ACCESS    0u        /* == FILE_ANY_ACCESS */
+#define SD_FILE_READ_ACCESS   1u        /* == FILE_READ_ACCESS */
+#define SD_FILE_WRITE_ACCESS  2u        /* == FILE_WRITE_ACCESS */
 
 #define SD_CTL_CODE(devtype, function, method, access) \
 	(((sd_u32)(devtype) << 16) | ((sd_u32)(access) << 14) | \
 	 ((sd_u32)(function) << 2) | (sd_u32)(method))
 
-/* Function numbers: 0x800..0xFFF is the range reserved for vendors. */
-#define SD_FUNC_BASE          0x800u
-#define SD_FUNC_SET_PRIORITY  0x800u
+/*
+ * Function numbers: 0x800..0xFFF is the range reserved for vendors. The
+ * whole plan, so that later work does not collide. Every code after the
+ * seed's is METHOD_BUFFERED and carries its access in the code, which the
+ * I/O manager checks on each handle. Linux: nr = function - 0x800.
+ *
+ *   function  name                Windows access      status
+ *   0x800     SET_PRIORITY        FILE_ANY_ACCESS     the seed's (METHOD_NEITHER)
+ *   0x801     GET_PRIORITY        FILE_READ_ACCESS    here
+ *   0x802     SET_PRIORITY_EX     FILE_WRITE_ACCESS   here
+ *   0x803     SET_PRIORITY_BATCH  FILE_WRITE_ACCESS   here
+ *   0x804     GET_LOG             FILE_READ_ACCESS    planned
+ *   0x805     CLEAR_LOG           FILE_WRITE_ACCESS   planned
+ *   0x806     BOOST               FILE_WRITE_ACCESS   planned
+ *   0x807     END_LEASE           FILE_WRITE_ACCESS   planned
+ *   0x808     LIST_LEASES         FILE_READ_ACCESS    planned
+ *   0x809     GET_INFO            FILE_READ_ACCESS    planned
+ */
+#define SD_FUNC_BASE                0x800u
+#define SD_FUNC_SET_PRIORITY        0x800u
+#define SD_FUNC_GET_PRIORITY        0x801u
+#define SD_FUNC_SET_PRIORITY_EX     0x802u
+#define SD_FUNC_SET_PRIORITY_BATCH  0x803u
 
 /* Set one thread's priority. Input: ThreadData. Output: none. */
 #define IOCTL_SECOND_DRIVER_SET_PRIORITY \
@@ -95,10 +120,36 @@ typedef int32_t sd_s32;
 _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY == 0x80002003u,
 	       "IOCTL_SECOND_DRIVER_SET_PRIORITY must stay 0x80002003");
 
+/* Read one thread's level. In and out: SdGetPriority. */
+#define IOCTL_SECOND_DRIVER_GET_PRIORITY \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_GET_PRIORITY, \
+		    SD_METHOD_BUFFERED, SD_FILE_READ_ACCESS)
+
+/* Set one thread's level, and learn the one before. In and out: SdSetPriorityEx. */
+#define IOCTL_SECOND_DRIVER_SET_PRIORITY_EX \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_SET_PRIORITY_EX, \
+		    SD_METHOD_BUFFERED, SD_FILE_WRITE_ACCESS)
+
+/*
+ * Set many threads' levels in one request. In: SdBatchHeader and Count
+ * SdBatchEntry records, inline. Out: Count SdBatchResult records.
+ */
+#define IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_SET_PRIORITY_BATCH, \
+		    SD_METHOD_BUFFERED, SD_FILE_WRITE_ACCESS)
+
+_Static_assert(IOCTL_SECOND_DRIVER_GET_PRIORITY == 0x80006004u, "GET_PRIORITY's code");
+_Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX == 0x8000A008u, "SET_PRIORITY_EX's code");
+_Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH == 0x8000A00Cu,
+	       "SET_PRIORITY_BATCH's code");
+
 #if defined(CTL_CODE) && defined(METHOD_NEITHER) && defined(FILE_ANY_ACCESS)
 /* Where the WDK/SDK macro exists, the contract must agree with it. */
 _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY ==
 	       CTL_CODE(0x8000u, 0x800, METHOD_NEITHER, FILE_ANY_ACCESS),
+	       "SD_CTL_CODE disagrees with CTL_CODE");
+_Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH ==
+	       CTL_CODE(0x8000u, 0x803, METHOD_BUFFERED, FILE_WRITE_ACCESS),
 	       "SD_CTL_CODE disagrees with CTL_CODE");
 #endif
 
@@ -132,6 +183,90 @@ _Static_assert(__builtin_offsetof(ThreadData, Priority) == 4,
 _Static_assert(_Alignof(ThreadData) == 4, "ThreadData must be 4-aligned");
 
 /* ---------------------------------------------------------------------------
+ * GET_PRIORITY: in, ThreadId; out, the same structure with Level filled in.
+ * Windows: the thread's current priority, 0..31. Linux: its policy read
+ * back on the 1..31 scale (docs/SPEC.md 9.3).
+ * ------------------------------------------------------------------------- */
+typedef struct SdGetPriority {
+	sd_u32 ThreadId;
+	sd_s32 Level;      /* out */
+} SdGetPriority;
+
+_Static_assert(sizeof(SdGetPriority) == 8, "SdGetPriority must be 8 bytes");
+_Static_assert(__builtin_offsetof(SdGetPriority, Level) == 4, "Level at 4");
+
+/* ---------------------------------------------------------------------------
+ * SET_PRIORITY_EX: in, ThreadId, Priority and Flags; out, the same structure
+ * with OldLevel, the level the thread had before (as GET would have read it).
+ * ------------------------------------------------------------------------- */
+typedef struct SdSetPriorityEx {
+	sd_u32 ThreadId;
+	sd_s32 Priority;   /* SD_PRIORITY_MIN .. SD_PRIORITY_MAX */
+	sd_u32 Flags;      /* SD_SET_EX_*; other bits: invalid */
+	sd_s32 OldLevel;   /* out */
+} SdSetPriorityEx;
+
+/*
+ * Reserved for a base-priority option (Windows: a level that does not
+ * decay, within what the thread's priority class allows). Until it exists,
+ * a request with this bit set is refused: STATUS_NOT_SUPPORTED, EOPNOTSUPP.
+ */
+#define SD_SET_EX_BASE        0x1u
+#define SD_SET_EX_FLAGS_KNOWN SD_SET_EX_BASE
+
+_Static_assert(sizeof(SdSetPriorityEx) == 16, "SdSetPriorityEx must be 16 bytes");
+_Static_assert(__builtin_offsetof(SdSetPriorityEx, Flags) == 8, "Flags at 8");
+_Static_assert(__builtin_offsetof(SdSetPriorityEx, OldLevel) == 12, "OldLevel at 12");
+
+/* ---------------------------------------------------------------------------
+ * SET_PRIORITY_BATCH: Count entries, applied in index order; one result each.
+ *
+ * Windows: the input is an SdBatchHeader followed by Count SdBatchEntry
+ * records, exactly 8 + 16 * Count bytes; the output receives Count
+ * SdBatchResult records. Linux: struct sd_batch points at the two arrays,
+ * which have exactly these layouts.
+ * ------------------------------------------------------------------------- */
+#define SD_BATCH_MAX          4096u    /* the most entries one request takes */
+
+typedef struct SdBatchHeader {
+	sd_u32 Count;      /* 1 .. SD_BATCH_MAX */
+	sd_u32 Flags;      /* must be 0 */
+} SdBatchHeader;
+
+typedef struct SdBatchEntry {
+	sd_u32 ThreadId;
+	sd_s32 Priority;
+	/*
+	 * Non-zero: the process that must own the thread, or the entry fails
+	 * (STATUS_INVALID_CID, ESRCH) and nothing changes for it. Guards
+	 * against a thread id reused between listing and boost.
+	 */
+	sd_u32 ProcessId;
+	sd_u32 Reserved;   /* must be 0 */
+} SdBatchEntry;
+
+typedef struct SdBatchResult {
+	/* The kernel's own code: an NTSTATUS, or a negative errno; 0: done. */
+	sd_s32 Status;
+	sd_s32 OldLevel;   /* the level before the change; 0 when Status fails */
+} SdBatchResult;
+
+/* Linux only: where the arrays are. Pointers travel as __u64 (compat). */
+struct sd_batch {
+	sd_u64 entries;    /* SdBatchEntry[count] */
+	sd_u64 results;    /* SdBatchResult[count] */
+	sd_u32 count;      /* 1 .. SD_BATCH_MAX */
+	sd_u32 flags;      /* must be 0 */
+};
+
+_Static_assert(sizeof(SdBatchHeader) == 8, "SdBatchHeader must be 8 bytes");
+_Static_assert(sizeof(SdBatchEntry) == 16, "SdBatchEntry must be 16 bytes");
+_Static_assert(__builtin_offsetof(SdBatchEntry, ProcessId) == 8, "ProcessId at 8");
+_Static_assert(sizeof(SdBatchResult) == 8, "SdBatchResult must be 8 bytes");
+_Static_assert(sizeof(struct sd_batch) == 24, "struct sd_batch must be 24 bytes");
+_Static_assert(__builtin_offsetof(struct sd_batch, count) == 16, "count at 16");
+
+/* ---------------------------------------------------------------------------
  * Linux ioctl codes
  *
  * _IOC_NR is 8 bits and the type byte cannot hold 0x8000, so a Linux code
@@ -157,6 +292,18 @@ _Static_assert(_IOC_TYPE(SD_LINUX_IOCTL_SET_PRIORITY) == SD_LINUX_MAGIC,
 	       "wrong magic");
 _Static_assert(_IOC_SIZE(SD_LINUX_IOCTL_SET_PRIORITY) == sizeof(ThreadData),
 	       "SET_PRIORITY carries one ThreadData");
+
+#define SD_LINUX_IOCTL_GET_PRIORITY \
+	_IOWR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_GET_PRIORITY), SdGetPriority)
+#define SD_LINUX_IOCTL_SET_PRIORITY_EX \
+	_IOWR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_SET_PRIORITY_EX), SdSetPriorityEx)
+#define SD_LINUX_IOCTL_SET_PRIORITY_BATCH \
+	_IOWR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_SET_PRIORITY_BATCH), struct sd_batch)
+
+_Static_assert(SD_LINUX_IOCTL_GET_PRIORITY == 0xC008D501u, "GET_PRIORITY's Linux code");
+_Static_assert(SD_LINUX_IOCTL_SET_PRIORITY_EX == 0xC010D502u, "SET_PRIORITY_EX's Linux code");
+_Static_assert(SD_LINUX_IOCTL_SET_PRIORITY_BATCH == 0xC018D503u,
+	       "SET_PRIORITY_BATCH's Linux code");
 #endif
 
 #endif /* SECONDDRIVER_H */

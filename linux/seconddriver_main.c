@@ -16,11 +16,14 @@
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/sched/types.h>
 
@@ -58,44 +61,52 @@ static struct task_struct *sd_get_task(u32 tid)
 	return task;
 }
 
+/* The level a task is at, on the 1..31 scale (sd_map.h); -1 for a policy it does not know. */
+static s32 sd_task_level(struct task_struct *task)
+{
+	return sd_map_to_level(READ_ONCE(task->policy), task_nice(task),
+			       READ_ONCE(task->rt_priority));
+}
+
 /*
- * Set one thread's priority. The order of the checks is part of the contract
- * (docs/SPEC.md 9.4): privilege, copy, validation, lookup, kernel thread,
- * change.
+ * Set one thread to a level: 0, or a negative errno. The order of the checks
+ * is part of the contract (docs/SPEC.md 9.4): validation, lookup, process,
+ * kernel thread, change. A non-zero tgid must be the thread's process, in
+ * the caller's pid namespace. If old is not NULL, *old gets the level the
+ * thread had, read under the lock that serialises the change; 0 when the SET
+ * fails. (SET passes NULL: it answers no level, and its path stays short.)
  *
  * sched_setattr_nocheck() skips the LSM hook (security_task_setscheduler)
  * and RLIMIT_RTPRIO, and security_task_setscheduler() is not exported to
- * modules: the CAP_SYS_NICE check here is the only gate, as the
+ * modules: the caller's CAP_SYS_NICE check is the only gate, as the
  * administrators-only device is on Windows. Kernel threads are refused
  * (EPERM), as the Windows driver refuses System threads.
  */
-static long sd_ioctl_set_priority(struct file *file, void __user *arg)
+static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 {
 	struct sched_attr attr = { .size = sizeof(attr) };
 	struct task_struct *task;
 	struct sd_sched sched;
-	ThreadData td;
 	int ret;
 
-	if (!capable(CAP_SYS_NICE)) {
-		dev_dbg(sd_misc.this_device, "set: caller lacks CAP_SYS_NICE\n");
-		return -EPERM;
-	}
-	if (copy_from_user(&td, arg, sizeof(td))) {
-		dev_dbg(sd_misc.this_device, "set: bad user buffer %p\n", arg);
-		return -EFAULT;
-	}
-	if (sd_map_from_level(td.Priority, &sched)) {
+	if (old)
+		*old = 0;
+	if (sd_map_from_level(level, &sched)) {
 		dev_dbg(sd_misc.this_device, "set: thread %u: priority %d out of range\n",
-			td.ThreadId, td.Priority);
+			tid, level);
 		return -EINVAL;
 	}
 
-	task = sd_get_task(td.ThreadId);
+	task = sd_get_task(tid);
 	if (!task) {
-		dev_dbg(sd_misc.this_device, "set: thread %u not found\n",
-			td.ThreadId);
+		dev_dbg(sd_misc.this_device, "set: thread %u not found\n", tid);
 		return -ESRCH;
+	}
+	if (tgid && task_tgid_vnr(task) != (pid_t)tgid) {
+		dev_dbg(sd_misc.this_device, "set: thread %u is not in process %u\n",
+			tid, tgid);
+		ret = -ESRCH;
+		goto out;
 	}
 	/*
 	 * Kernel threads are the kernel's to schedule, as System threads are
@@ -103,17 +114,21 @@ static long sd_ioctl_set_priority(struct file *file, void __user *arg)
 	 * put them at real-time levels stalled RCU in a stress test.
 	 */
 	if (task->flags & PF_KTHREAD) {
-		dev_dbg(sd_misc.this_device, "set: thread %u is a kernel thread\n",
-			td.ThreadId);
-		put_task_struct(task);
-		return -EPERM;
+		dev_dbg(sd_misc.this_device, "set: thread %u is a kernel thread\n", tid);
+		ret = -EPERM;
+		goto out;
 	}
 
 	attr.sched_policy = sched.policy;
 	attr.sched_nice = sched.nice;
 	attr.sched_priority = sched.rt_priority;
+	/* A SET changes the level only: the thread keeps its reset-on-fork. */
+	if (task->sched_reset_on_fork)
+		attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
 	/* May sleep: called with a task reference, outside any RCU section. */
 	mutex_lock(&sd_set_lock);
+	if (old)
+		*old = sd_task_level(task);
 	ret = sched_setattr_nocheck(task, &attr);
 	/*
 	 * A real-time policy leaves the old nice value behind (it shows in
@@ -124,17 +139,162 @@ static long sd_ioctl_set_priority(struct file *file, void __user *arg)
 	if (!ret && sched.policy == SD_SCHED_RR && task_nice(task) != 0)
 		set_user_nice(task, 0);
 	mutex_unlock(&sd_set_lock);
-	put_task_struct(task);
 
-	if (ret)
-		dev_dbg(sd_misc.this_device,
-			"set: thread %u to %d failed: %d\n",
-			td.ThreadId, td.Priority, ret);
-	else
+	if (ret) {
+		if (old)
+			*old = 0;
+		dev_dbg(sd_misc.this_device, "set: thread %u to %d failed: %d\n",
+			tid, level, ret);
+	} else {
 		dev_dbg(sd_misc.this_device,
 			"Thread Priority change for %u to %d succeeded (policy %u nice %d rt %u)\n",
-			td.ThreadId, td.Priority, sched.policy, sched.nice,
-			sched.rt_priority);
+			tid, level, sched.policy, sched.nice, sched.rt_priority);
+	}
+out:
+	put_task_struct(task);
+	return ret;
+}
+
+/*
+ * A code that changes threads needs a file opened for writing (EBADF), as
+ * its Windows code needs a handle with write access, and CAP_SYS_NICE
+ * (EPERM). Both are checked before the argument is read.
+ */
+static int sd_may_change(struct file *file)
+{
+	if (!(file->f_mode & FMODE_WRITE)) {
+		dev_dbg(sd_misc.this_device, "set: file not opened for writing\n");
+		return -EBADF;
+	}
+	if (!capable(CAP_SYS_NICE)) {
+		dev_dbg(sd_misc.this_device, "set: caller lacks CAP_SYS_NICE\n");
+		return -EPERM;
+	}
+	return 0;
+}
+
+/* SET_PRIORITY, the seed's request. */
+static long sd_ioctl_set_priority(struct file *file, void __user *arg)
+{
+	ThreadData td;
+	int ret;
+
+	ret = sd_may_change(file);
+	if (ret)
+		return ret;
+	if (copy_from_user(&td, arg, sizeof(td))) {
+		dev_dbg(sd_misc.this_device, "set: bad user buffer %p\n", arg);
+		return -EFAULT;
+	}
+	return sd_set_one(td.ThreadId, td.Priority, 0, NULL);
+}
+
+/*
+ * GET_PRIORITY: a thread's level. Reading needs neither write access nor a
+ * capability, as sched_getattr(2) needs none; kernel threads may be read.
+ */
+static long sd_ioctl_get_priority(struct file *file, void __user *arg)
+{
+	struct task_struct *task;
+	SdGetPriority q;
+
+	if (copy_from_user(&q, arg, sizeof(q)))
+		return -EFAULT;
+	task = sd_get_task(q.ThreadId);
+	if (!task) {
+		dev_dbg(sd_misc.this_device, "get: thread %u not found\n", q.ThreadId);
+		return -ESRCH;
+	}
+	q.Level = sd_task_level(task);
+	put_task_struct(task);
+	if (q.Level < 0)
+		return -EINVAL;		/* a policy the scale does not know */
+	if (copy_to_user(arg, &q, sizeof(q)))
+		return -EFAULT;
+	dev_dbg(sd_misc.this_device, "get: thread %u at %d\n", q.ThreadId, q.Level);
+	return 0;
+}
+
+/*
+ * SET_PRIORITY_EX: SET with flags, answering the level before. The struct is
+ * written back unchanged before the change, so that one that cannot be
+ * written gets EFAULT with nothing changed.
+ */
+static long sd_ioctl_set_priority_ex(struct file *file, void __user *arg)
+{
+	SdSetPriorityEx x;
+	int ret;
+
+	ret = sd_may_change(file);
+	if (ret)
+		return ret;
+	if (copy_from_user(&x, arg, sizeof(x)) || copy_to_user(arg, &x, sizeof(x)))
+		return -EFAULT;
+	if (x.Flags & ~SD_SET_EX_FLAGS_KNOWN)
+		return -EINVAL;
+	if (x.Flags & SD_SET_EX_BASE)
+		return -EOPNOTSUPP;
+	ret = sd_set_one(x.ThreadId, x.Priority, 0, &x.OldLevel);
+	if (ret)
+		return ret;
+	if (copy_to_user(arg, &x, sizeof(x)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * SET_PRIORITY_BATCH: count entries in index order, one result each. The
+ * entries are copied into kernel memory whole, and the results array is
+ * cleared (which proves it writable), before the first change; a bad
+ * header or an unreadable or unwritable array changes nothing.
+ */
+static long sd_ioctl_set_priority_batch(struct file *file, void __user *arg)
+{
+	SdBatchResult *results = NULL;
+	SdBatchEntry *entries = NULL;
+	void __user *uresults;
+	struct sd_batch b;
+	u32 i, changed = 0;
+	long ret;
+
+	ret = sd_may_change(file);
+	if (ret)
+		return ret;
+	if (copy_from_user(&b, arg, sizeof(b)))
+		return -EFAULT;
+	if (b.flags || b.count == 0 || b.count > SD_BATCH_MAX)
+		return -EINVAL;
+
+	entries = kvmalloc_array(b.count, sizeof(*entries), GFP_KERNEL);
+	results = kvcalloc(b.count, sizeof(*results), GFP_KERNEL);
+	if (!entries || !results) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	uresults = u64_to_user_ptr(b.results);
+	if (copy_from_user(entries, u64_to_user_ptr(b.entries),
+			   array_size(b.count, sizeof(*entries))) ||
+	    clear_user(uresults, array_size(b.count, sizeof(*results)))) {
+		ret = -EFAULT;
+		goto out;
+	}
+
+	for (i = 0; i < b.count; i++) {
+		if (entries[i].Reserved)
+			results[i].Status = -EINVAL;
+		else
+			results[i].Status = sd_set_one(entries[i].ThreadId,
+						       entries[i].Priority,
+						       entries[i].ProcessId,
+						       &results[i].OldLevel);
+		changed += results[i].Status == 0;
+	}
+	ret = copy_to_user(uresults, results, array_size(b.count, sizeof(*results))) ?
+	      -EFAULT : 0;
+	dev_dbg(sd_misc.this_device, "batch: %u of %u entries changed\n", changed, b.count);
+out:
+	kvfree(results);
+	kvfree(entries);
 	return ret;
 }
 
@@ -147,6 +307,10 @@ struct sd_ioctl {
 /* One row per code of include/seconddriver.h, in the Windows driver's order. */
 static const struct sd_ioctl sd_ioctls[] = {
 	{ SD_LINUX_IOCTL_SET_PRIORITY, "SET_PRIORITY", sd_ioctl_set_priority },
+	{ SD_LINUX_IOCTL_GET_PRIORITY, "GET_PRIORITY", sd_ioctl_get_priority },
+	{ SD_LINUX_IOCTL_SET_PRIORITY_EX, "SET_PRIORITY_EX", sd_ioctl_set_priority_ex },
+	{ SD_LINUX_IOCTL_SET_PRIORITY_BATCH, "SET_PRIORITY_BATCH",
+	  sd_ioctl_set_priority_batch },
 };
 
 /*
@@ -158,12 +322,14 @@ static long sd_unlocked_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
 {
 	size_t i;
+	long ret;
 
 	for (i = 0; i < ARRAY_SIZE(sd_ioctls); i++) {
 		if (sd_ioctls[i].cmd == cmd) {
-			dev_dbg(sd_misc.this_device, "%s from pid %d\n",
-				sd_ioctls[i].name, task_pid_nr(current));
-			return sd_ioctls[i].handler(file, (void __user *)arg);
+			ret = sd_ioctls[i].handler(file, (void __user *)arg);
+			dev_dbg(sd_misc.this_device, "%s from pid %d: %ld\n",
+				sd_ioctls[i].name, task_pid_nr(current), ret);
+			return ret;
 		}
 	}
 	dev_dbg(sd_misc.this_device, "unknown ioctl %#x\n", cmd);

@@ -37,6 +37,14 @@ for s in scripts/demo.sh scripts/test.sh scripts/debug-wine.sh scripts/debug-vm.
 	tests/windows/sd_check.c; do
 	check "docs: $s, named in the docs, exists" [ -f "$s" ]
 done
+# Every code the contract asserts, Windows and Linux, is in SPEC.
+for code in $(sed -n 's/^_Static_assert(\(IOCTL\|SD_LINUX_IOCTL\)_[A-Z_]* == \(0x[0-9A-F]*\)u.*/\2/p' include/seconddriver.h); do
+	check "docs: SPEC gives the contract's code $code" grep -q "$code" docs/SPEC.md
+done
+for c in get set threads boost-process apply; do
+	check "docs: the README's command table has the client's \"$c\" command" \
+		eval 'grep -q "^| \`$c " README.md && grep -q "{ \"$c\"," client/sd_client.c'
+done
 check "docs: the README documents the long forms (scripts/test.sh --long), and test.sh takes the flag" \
 	eval 'grep -q "bash scripts/test.sh --long" README.md && grep -q -- "--long) long=--long" scripts/test.sh'
 check "docs: SPEC's handle-access table names the access SdIoctlTable gives SET (FILE_WRITE_DATA)" \

@@ -28,7 +28,8 @@
  *   - Information is 0 on failure, and within the output buffer on success
  *   - neither buffer was written outside [0, Information) of the output;
  *     ASan catches any read outside them (they are allocated to the byte)
- *   - a successful SET changed the thread it named, to a level in 1..31
+ *   - a successful SET changed the thread it named, to a level in 1..31;
+ *     a batch answers one result per entry, each with a status SPEC lists
  * A code that SdIoctlTable gains without a status list here aborts too, so
  * a new IOCTL cannot land without joining this fuzzer.
  */
@@ -58,6 +59,16 @@ static const struct allowed spec_statuses[] = {
 	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_INVALID_PARAMETER,
 	    STATUS_ACCESS_VIOLATION, STATUS_DATATYPE_MISALIGNMENT,
 	    STATUS_INVALID_CID, STATUS_ACCESS_DENIED, STATUS_PRIVILEGE_NOT_HELD } },
+	{ IOCTL_SECOND_DRIVER_GET_PRIORITY,
+	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED,
+	    STATUS_INVALID_CID, STATUS_INVALID_PARAMETER } },
+	{ IOCTL_SECOND_DRIVER_SET_PRIORITY_EX,
+	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED,
+	    STATUS_INVALID_PARAMETER, STATUS_NOT_SUPPORTED, STATUS_INVALID_CID,
+	    STATUS_PRIVILEGE_NOT_HELD } },
+	{ IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH,
+	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_INVALID_PARAMETER,
+	    STATUS_ACCESS_DENIED } },
 };
 
 static void die(const char *what, ULONG code, NTSTATUS st)
@@ -114,7 +125,7 @@ static uint32_t take32(struct cursor *c)
 
 /*
  * A length of 0..64 KiB. Most are short, where the length checks are; one
- * in four is drawn from the whole range.
+ * in eight is drawn from the whole range.
  */
 static ULONG take_len(struct cursor *c)
 {
@@ -122,12 +133,16 @@ static ULONG take_len(struct cursor *c)
 	uint32_t v = take8(c);
 
 	v |= (uint32_t)take8(c) << 8;
-	switch (kind % 4) {
+	switch (kind % 8) {
 	case 0:
-		return v % 33;
 	case 1:
-		return v % 257;
 	case 2:
+		return v % 33;
+	case 3:
+	case 4:
+		return v % 257;
+	case 5:
+	case 6:
 		return v % 4097;
 	default:
 		return ((v << 1) | (kind >> 7)) % (MAX_LEN + 1);
@@ -158,6 +173,27 @@ static ULONG pick_code(struct cursor *c)
 /* One page nobody may touch: a faulting user pointer points here. */
 static uint8_t *fault_page;
 
+/* Fill n bytes from the fuzzer's data, repeated; 0x5A if there is none. */
+static void fill(uint8_t *dst, size_t n, const struct cursor *c)
+{
+	size_t i;
+
+	if (!c->n) {
+		memset(dst, 0x5A, n);
+		return;
+	}
+	for (i = 0; i < n; i += c->n)
+		memcpy(dst + i, c->p, n - i < c->n ? n - i : c->n);
+}
+
+/* The statuses one SET_PRIORITY_BATCH entry may end with. */
+static int entry_status_allowed(NTSTATUS st)
+{
+	return st == STATUS_SUCCESS || st == STATUS_INVALID_PARAMETER ||
+	       st == STATUS_INVALID_CID || st == STATUS_ACCESS_DENIED ||
+	       st == STATUS_PRIVILEGE_NOT_HELD;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cursor c = { data, size };
@@ -165,7 +201,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t how = take8(&c), lookup = take8(&c), who = take8(&c);
 	ACCESS_MASK granted = take8(&c);
 	ULONG inlen = take_len(&c), outlen = take_len(&c);
-	uint8_t *in, *in_copy, *out = NULL;
+	int buffered = (code & 3u) == METHOD_BUFFERED;
+	size_t bufsize = buffered ? (inlen > outlen ? inlen : outlen) : 0;
+	uint8_t *in = NULL, *in_copy = NULL, *out = NULL, *sys = NULL, *sys_copy = NULL;
 	SD_REQUEST r;
 	ThreadData named = { 0, 0 };
 	ULONG_PTR info = 0xDEAD;
@@ -195,33 +233,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 
-	/* The input, allocated to the byte, filled from the fuzzer's data. */
-	in = malloc(inlen);		/* ASan: even 0 bytes is a real allocation */
-	in_copy = malloc(inlen + 1);
-	if (!in || !in_copy)
-		abort();
-	for (i = 0; i < inlen; i += c.n) {
-		if (!c.n) {
-			memset(in, 0x5A, inlen);
-			break;
-		}
-		memcpy(in + i, c.p, inlen - i < c.n ? inlen - i : c.n);
-	}
-	memcpy(in_copy, in, inlen);
-	if (inlen >= sizeof(ThreadData))
-		memcpy(&named, in, sizeof(named));
-
-	if (outlen) {
-		out = malloc(outlen);
-		if (!out)
-			abort();
-		memset(out, PATTERN, outlen);
-	}
-
 	memset(&r, 0, sizeof(r));
 	r.IoControlCode = code;
 	r.InputBufferLength = inlen;
-	r.OutputBuffer = out;
 	r.OutputBufferLength = outlen;
 	r.RequestorMode = (how & 1) ? UserMode : KernelMode;
 	if (who & 0x10) {		/* a create that carried a security context */
@@ -232,28 +246,72 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			die("SdOpen refused an open of the device itself", 0, 0);
 		SdHandleAccessFromContext(ctx, &r);
 	}
-	r.InputBuffer = in;
-	if (r.RequestorMode == KernelMode) {
-		if ((how >> 1) % 4 == 0)
-			r.InputBuffer = NULL;
+
+	if (buffered) {
+		/*
+		 * METHOD_BUFFERED, as the I/O manager sends it: one kernel buffer
+		 * of the larger length, the input at its start, for both; none if
+		 * both lengths are 0.
+		 */
+		if (bufsize) {
+			sys = malloc(bufsize);
+			sys_copy = malloc(bufsize);
+			if (!sys || !sys_copy)
+				abort();
+			memset(sys, PATTERN, bufsize);
+			fill(sys, inlen, &c);
+			/* Often a batch header whose count fits the length. */
+			if (code == IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH && (who & 0x40) &&
+			    inlen >= sizeof(SdBatchHeader)) {
+				SdBatchHeader h = { (inlen - sizeof(h)) / sizeof(SdBatchEntry),
+						    (who & 0x80) ? 1u : 0u };
+
+				memcpy(sys, &h, sizeof(h));
+			}
+			memcpy(sys_copy, sys, bufsize);
+		}
+		r.InputBuffer = sys;
+		r.OutputBuffer = sys;
 	} else {
-		switch ((how >> 1) % 6) {
-		case 0:
-			r.InputBuffer = NULL;
-			break;
-		case 1:		/* misaligned: fails ProbeForRead, never read */
-			r.InputBuffer = in + 1 + (how >> 6) % 3;
-			break;
-		case 2:		/* unmapped, or not a user address */
-		case 3:
-			r.InputBuffer = fault_page + ((how >> 4) & 3) * 4;
-			fake.fault_begin = fault_page;
-			fake.fault_end = fault_page + 4096;
-			fake.fault_status = (how & 0x80) ? STATUS_ACCESS_VIOLATION
-							 : STATUS_DATATYPE_MISALIGNMENT;
-			break;
-		default:
-			break;
+		/* The input, allocated to the byte, filled from the fuzzer's data. */
+		in = malloc(inlen);	/* ASan: even 0 bytes is a real allocation */
+		in_copy = malloc(inlen + 1);
+		if (!in || !in_copy)
+			abort();
+		fill(in, inlen, &c);
+		memcpy(in_copy, in, inlen);
+		if (inlen >= sizeof(ThreadData))
+			memcpy(&named, in, sizeof(named));
+		if (outlen) {
+			out = malloc(outlen);
+			if (!out)
+				abort();
+			memset(out, PATTERN, outlen);
+		}
+		r.OutputBuffer = out;
+		r.InputBuffer = in;
+		if (r.RequestorMode == KernelMode) {
+			if ((how >> 1) % 4 == 0)
+				r.InputBuffer = NULL;
+		} else {
+			switch ((how >> 1) % 6) {
+			case 0:
+				r.InputBuffer = NULL;
+				break;
+			case 1:		/* misaligned: fails ProbeForRead, never read */
+				r.InputBuffer = in + 1 + (how >> 6) % 3;
+				break;
+			case 2:		/* unmapped, or not a user address */
+			case 3:
+				r.InputBuffer = fault_page + ((how >> 4) & 3) * 4;
+				fake.fault_begin = fault_page;
+				fake.fault_end = fault_page + 4096;
+				fake.fault_status = (how & 0x80) ? STATUS_ACCESS_VIOLATION
+								 : STATUS_DATATYPE_MISALIGNMENT;
+				break;
+			default:
+				break;
+			}
 		}
 	}
 
@@ -268,7 +326,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (NT_SUCCESS(st) && r.HandleAccessKnown && SdFindIoctl(code) &&
 	    (r.HandleAccess & SdFindIoctl(code)->HandleAccess) != SdFindIoctl(code)->HandleAccess)
 		die("a request succeeded on a handle without the code's access", code, st);
-	if (NT_SUCCESS(st) && fake.sets && r.RequestorMode == UserMode &&
+	if (fake.sets && r.RequestorMode == UserMode &&
 	    (fake.system_thread || !NT_SUCCESS(fake.open_status) ||
 	     (fake.privilege_denied && fake.set_priority >= SD_PRIORITY_REALTIME_MIN)))
 		die("a UserMode request changed a thread the access rules refuse", code, st);
@@ -280,21 +338,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		die("Information is not 0 on a failure", code, st);
 	if (NT_SUCCESS(st) && info > outlen)
 		die("Information is larger than the output buffer", code, st);
-	for (i = (size_t)(NT_SUCCESS(st) ? info : 0); i < outlen; i++) {
-		if (out[i] != PATTERN)
-			die("the output was written beyond Information", code, st);
-	}
-	if (memcmp(in_copy, in, inlen))
-		die("the input buffer was written", code, st);
-	if (NT_SUCCESS(st) && code == IOCTL_SECOND_DRIVER_SET_PRIORITY) {
-		if (fake.sets != 1 || fake.set_thread_id != named.ThreadId ||
-		    fake.set_priority != named.Priority ||
-		    named.Priority < SD_PRIORITY_MIN || named.Priority > SD_PRIORITY_MAX)
-			die("a successful SET did not set the thread and level it named", code, st);
-	}
 	if (!NT_SUCCESS(st) && fake.sets)
 		die("a failed request changed a thread", code, st);
+	if (buffered) {
+		/* Nothing written beyond what the request answers. */
+		for (i = (size_t)(NT_SUCCESS(st) ? info : 0); i < bufsize; i++) {
+			if (sys[i] != sys_copy[i])
+				die("the buffer was written beyond Information", code, st);
+		}
+		if (NT_SUCCESS(st) && code == IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH) {
+			const SdBatchHeader *h = (const SdBatchHeader *)sys_copy;
+			const SdBatchResult *res = (const SdBatchResult *)sys;
 
+			if (info != h->Count * sizeof(SdBatchResult))
+				die("a batch answered other than one result per entry", code, st);
+			for (i = 0; i < h->Count; i++) {
+				if (!entry_status_allowed(res[i].Status) ||
+				    (!NT_SUCCESS(res[i].Status) && res[i].OldLevel != 0))
+					die("a batch entry's result is not one SPEC lists", code, st);
+			}
+		}
+	} else {
+		for (i = (size_t)(NT_SUCCESS(st) ? info : 0); i < outlen; i++) {
+			if (out[i] != PATTERN)
+				die("the output was written beyond Information", code, st);
+		}
+		if (memcmp(in_copy, in, inlen))
+			die("the input buffer was written", code, st);
+		if (NT_SUCCESS(st) && code == IOCTL_SECOND_DRIVER_SET_PRIORITY) {
+			if (fake.sets != 1 || fake.set_thread_id != named.ThreadId ||
+			    fake.set_priority != named.Priority ||
+			    named.Priority < SD_PRIORITY_MIN || named.Priority > SD_PRIORITY_MAX)
+				die("a successful SET did not set the thread and level it named", code, st);
+		}
+	}
+
+	free(sys);
+	free(sys_copy);
 	free(out);
 	free(in_copy);
 	free(in);

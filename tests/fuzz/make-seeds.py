@@ -15,14 +15,18 @@ KERNEL_VALID = 0x02
 
 
 def length(n):
-    # take_len: kind 0 keeps n % 33, kind 2 keeps n % 4097
-    return bytes([0 if n <= 32 else 2]) + struct.pack("<H", n)
+    # take_len: kind 0 keeps n % 33, kind 5 keeps n % 4097
+    return bytes([0 if n <= 32 else 5]) + struct.pack("<H", n)
+
+
+# SdIoctlTable's rows, in order (driver/sd_ioctl.c)
+SET_ROW, GET_ROW, SET_EX_ROW, BATCH_ROW = 0, 1, 2, 3
 
 
 def ioctl(name, content, how=USER_VALID, lookup=0, who=0x30, granted=0,
-          inlen=8, outlen=0, code=None):
-    # pick_code: kind 0 = a table code; kind 5 = 32 bits that follow
-    head = bytes([0, 0, 0]) if code is None else bytes([5, 0, 0]) + struct.pack("<I", code)
+          inlen=8, outlen=0, code=None, row=SET_ROW):
+    # pick_code: kind 0 = the table's row; kind 5 = 32 bits that follow
+    head = bytes([0, row, 0]) if code is None else bytes([5, 0, 0]) + struct.pack("<I", code)
     data = head + bytes([how, lookup, who, granted]) + length(inlen) + length(outlen) + content
     with open(os.path.join(HERE, "corpus/ioctl", name), "wb") as f:
         f.write(data)
@@ -33,8 +37,13 @@ def mapping(name, level, policy, nice, rt):
         f.write(struct.pack("<iIiI", level, policy, nice, rt))
 
 
+def json(name, text):
+    with open(os.path.join(HERE, "corpus/json", name), "w") as f:
+        f.write(text)
+
+
 def main():
-    for d in ("corpus/ioctl", "corpus/map"):
+    for d in ("corpus/ioctl", "corpus/map", "corpus/json"):
         os.makedirs(os.path.join(HERE, d), exist_ok=True)
         for old in os.listdir(os.path.join(HERE, d)):
             os.remove(os.path.join(HERE, d, old))
@@ -57,11 +66,29 @@ def main():
     ioctl("set-no-privilege", td, who=0x38)
     ioctl("set-under-wine", td, who=0x31)
     ioctl("unknown-code", td, code=0x80002007)
+    get = struct.pack("<Ii", 8520, 0)
+    ioctl("get", get, row=GET_ROW, who=0x31, granted=0x01, outlen=8)
+    ioctl("get-short-output", get, row=GET_ROW, outlen=4)
+    setex = struct.pack("<IiIi", 8520, 31, 0, 0)
+    ioctl("set-ex", setex, row=SET_EX_ROW, inlen=16, outlen=16)
+    ioctl("set-ex-base-flag", struct.pack("<IiIi", 8520, 12, 1, 0), row=SET_EX_ROW,
+          inlen=16, outlen=16)
+    entries = b"".join(struct.pack("<IiII", 100 + i, 1 + i * 7, i % 2, 0) for i in range(4))
+    batch = struct.pack("<II", 4, 0) + entries
+    ioctl("batch-4", batch, row=BATCH_ROW, who=0x70, inlen=len(batch), outlen=32)
+    ioctl("batch-short-output", batch, row=BATCH_ROW, who=0x70, inlen=len(batch), outlen=31)
+    ioctl("batch-wrong-count", struct.pack("<II", 5, 0) + entries, row=BATCH_ROW,
+          inlen=len(batch), outlen=40)
     mapping("level-1", 1, 0, 19, 0)
     mapping("level-8", 8, 0, 0, 0)
     mapping("level-31", 31, 2, 0, 16)
     mapping("fifo-99", 0, 1, 0, 99)
     mapping("deadline", 32, 6, 0, 0)
+    json("threads", '[\n  {"pid": 100, "tid": 101, "priority": 15}\n]\n')
+    json("boost", '[\n  {"pid": 100, "tid": 101, "priority": 31, "old": 8, "error": null},\n'
+         '  {"pid": 100, "tid": 102, "priority": 31, "old": null, "error": '
+         '{"code": -3, "text": "No such \\"process\\""}}\n]\n')
+    json("escapes", '[{"s": "\\u00e9\\n", "x": [1, 2.5e3, true, false, null], "tid": 5, "priority": 1}]')
 
 
 if __name__ == "__main__":

@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# run.sh - the native fuzzers: the driver's request code and the Linux
-# twin's mapping, under libFuzzer with ASan and UBSan.
+# run.sh - the native fuzzers: the driver's request code, the Linux twin's
+# mapping and the client's apply-file parser, under libFuzzer with ASan and
+# UBSan.
 #
 #   bash tests/fuzz/run.sh            the bounded pass the test command runs
-#                                     (about 50 s: ioctl 40 s, map 10 s)
+#                                     (about 55 s: ioctl 40 s, map 5 s,
+#                                     json 10 s)
 #   bash tests/fuzz/run.sh --long     10^7 executions of each target
-#                                     (ioctl: about 20 minutes here)
 #
 # For each target it first replays every input that ever crashed
 # (tests/fuzz/regressions/<target>/) and the seed corpus
-# (tests/fuzz/corpus/<target>/), then fuzzes from a fresh copy of the seed
-# corpus, so the repository's files never change. A crash leaves its input
+# (tests/fuzz/corpus/<target>/, written by make-seeds.py), then fuzzes from a
+# fresh copy of the seed corpus, so the repository's files never change. A crash leaves its input
 # in build/fuzz/artifacts/: add it to tests/fuzz/regressions/<target>/ with
 # the fix. Ends with "N passed, N failed".
 set -u
@@ -75,8 +76,10 @@ fuzz() {
 if [ $long = 1 ]; then
 	fuzz ioctl 10000000
 	fuzz map 10000000
+	fuzz json 10000000
 else
 	fuzz ioctl 40
-	fuzz map 10
+	fuzz map 5
+	fuzz json 10
 fi
 summary

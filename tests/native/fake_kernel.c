@@ -19,41 +19,67 @@ struct _FAKE_OBJECT_TYPE {
 	int unused;
 } fake_thread_type;
 
+/* PETHREAD points at a scripted thread. */
 struct _FAKE_THREAD {
-	ULONG id;
-	int exiting;
+	struct fake_thread t;
 };
-
-static struct _FAKE_THREAD threads[4];
 
 void fake_reset(void)
 {
 	memset(&fake, 0, sizeof(fake));
 	fake.lookup_status = STATUS_SUCCESS;
 	fake.capture_status = STATUS_SUCCESS;
+	fake.table[0].priority = 8;
 }
 
 NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread)
 {
+	ULONG id = (ULONG)(uintptr_t)ThreadId;
+	struct fake_thread *found = NULL;
+	int i;
+
 	fake.lookups++;
-	fake.last_lookup_id = (ULONG)(uintptr_t)ThreadId;
+	fake.last_lookup_id = id;
 	if (!NT_SUCCESS(fake.lookup_status))
 		return fake.lookup_status;
-	threads[0].id = fake.last_lookup_id;
-	threads[0].exiting = fake.lookup_exiting;
-	*Thread = &threads[0];
+	if (fake.table_n == 0) {
+		found = &fake.table[0];
+		found->id = id;
+		found->exiting = fake.lookup_exiting;
+	}
+	for (i = 0; i < fake.table_n && !found; i++) {
+		if (fake.table[i].id == id)
+			found = &fake.table[i];
+	}
+	if (!found)
+		return STATUS_INVALID_CID;
+	*Thread = (PETHREAD)found;
 	fake.refs++;		/* the lookup returns a referenced object */
 	return STATUS_SUCCESS;
 }
 
 KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority)
 {
+	KPRIORITY old = Thread->t.priority;
+
 	fake.sets++;
 	fake.refs_at_set = fake.refs;
-	fake.set_thread_id = Thread->id;
+	fake.set_thread_id = Thread->t.id;
 	fake.set_priority = Priority;
-	fake.sets_on_exiting += Thread->exiting;
-	return 8;
+	fake.sets_on_exiting += Thread->t.exiting;
+	Thread->t.priority = Priority;
+	return old;
+}
+
+KPRIORITY KeQueryPriorityThread(PKTHREAD Thread)
+{
+	fake.queries++;
+	return Thread->t.priority;
+}
+
+HANDLE PsGetThreadProcessId(PETHREAD Thread)
+{
+	return (HANDLE)(uintptr_t)Thread->t.process_id;
 }
 
 void ObDereferenceObject(PVOID Object)
@@ -65,8 +91,7 @@ void ObDereferenceObject(PVOID Object)
 
 BOOLEAN PsIsSystemThread(PETHREAD Thread)
 {
-	(void)Thread;
-	return fake.system_thread ? TRUE : FALSE;
+	return fake.system_thread || Thread->t.system ? TRUE : FALSE;
 }
 
 NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,

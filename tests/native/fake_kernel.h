@@ -19,6 +19,7 @@ typedef uint32_t ULONG;
 typedef int32_t LONG;
 typedef uint16_t USHORT;
 typedef unsigned char BOOLEAN;
+typedef unsigned char UCHAR;
 typedef uint32_t ACCESS_MASK;
 typedef struct { ULONG LowPart; LONG HighPart; } LUID;
 typedef struct _FAKE_OBJECT_TYPE *POBJECT_TYPE;
@@ -46,12 +47,16 @@ enum { KernelMode = 0, UserMode = 1 };
 #define STATUS_OBJECT_NAME_NOT_FOUND   ((NTSTATUS)0xC0000034)
 #define STATUS_PRIVILEGE_NOT_HELD      ((NTSTATUS)0xC0000061)
 #define STATUS_DELETE_PENDING          ((NTSTATUS)0xC0000056)
+#define STATUS_NOT_SUPPORTED           ((NTSTATUS)0xC00000BB)
 
 #define TRUE  1
 #define FALSE 0
 #define FILE_READ_DATA                  0x0001
 #define FILE_WRITE_DATA                 0x0002
 #define THREAD_SET_LIMITED_INFORMATION  0x0400
+#define THREAD_QUERY_LIMITED_INFORMATION 0x0800
+#define METHOD_BUFFERED                 0
+#define METHOD_NEITHER                  3
 #define SE_INC_BASE_PRIORITY_PRIVILEGE  14
 
 /* Here L"" strings are wchar_t, 4 bytes a character; lengths stay in bytes. */
@@ -75,6 +80,7 @@ typedef struct {
 #define _Out_
 
 static inline HANDLE ULongToHandle(ULONG v) { return (HANDLE)(uintptr_t)v; }
+static inline ULONG HandleToULong(HANDLE h) { return (ULONG)(uintptr_t)h; }
 
 static inline LUID RtlConvertLongToLuid(LONG v)
 {
@@ -88,6 +94,8 @@ extern struct _FAKE_OBJECT_TYPE fake_thread_type;
 
 NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread);
 KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
+KPRIORITY KeQueryPriorityThread(PKTHREAD Thread);
+HANDLE PsGetThreadProcessId(PETHREAD Thread);
 void ObDereferenceObject(PVOID Object);
 BOOLEAN PsIsSystemThread(PETHREAD Thread);
 NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,

@@ -5,8 +5,25 @@
 
 #include "fake_kernel.h"
 
+/*
+ * A scripted thread. With an empty table, every lookup finds one thread
+ * (table[0]'s fields are then set from lookup_exiting); with a table, only
+ * its ids are found, and the others get STATUS_INVALID_CID.
+ */
+struct fake_thread {
+	ULONG id;
+	ULONG process_id;	/* PsGetThreadProcessId */
+	KPRIORITY priority;	/* KeQueryPriorityThread; KeSetPriorityThread returns and sets it */
+	int exiting;
+	int system;		/* PsIsSystemThread */
+};
+
+enum { FAKE_THREADS = 8 };
+
 struct fake_state {
 	/* scripted answers */
+	struct fake_thread table[FAKE_THREADS];
+	int table_n;
 	NTSTATUS lookup_status;
 	NTSTATUS capture_status;
 	int lookup_exiting;	/* the lookup finds a thread that is exiting */
@@ -22,7 +39,7 @@ struct fake_state {
 	int privilege_denied;		/* SeSinglePrivilegeCheck answers FALSE */
 	int wine_exports;		/* MmGetSystemRoutineAddress finds Wine's name */
 	/* what happened */
-	int lookups, sets, derefs, captures, logs;
+	int lookups, sets, derefs, captures, logs, queries;
 	int sets_on_exiting;	/* KeSetPriorityThread calls on an exiting thread */
 	int opens, closes, handles;	/* thread handles opened, closed, open now */
 	ACCESS_MASK open_access;

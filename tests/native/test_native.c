@@ -7,8 +7,10 @@
  *
  * Prints "PASS name" / "FAIL name: why" and ends with "N passed, N failed".
  */
+#define _POSIX_C_SOURCE 200809L	/* fmemopen under -std=c11 */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_state.h"
@@ -17,6 +19,7 @@
 #include "sd_gs.h"
 #include "sd_host.h"
 #include "sd_ioctl.h"
+#include "sd_json.h"
 #include "sd_map.h"
 
 static int passed, failed;
@@ -128,10 +131,270 @@ static void test_table(void)
 		CHECK(e->Handler != NULL && e->Name != NULL);
 		CHECK(e->MinInputLength > 0);
 		CHECK(SdFindIoctl(e->Code) == e);
+		/* The seed's code is the only METHOD_NEITHER, FILE_ANY_ACCESS one;
+		 * every other carries its access, and the table agrees with it. */
+		if (e->Code == IOCTL_SECOND_DRIVER_SET_PRIORITY) {
+			CHECK(e->HandleAccess == FILE_WRITE_DATA);
+		} else {
+			CHECK((e->Code & 3u) == SD_METHOD_BUFFERED);
+			CHECK(((e->Code >> 14) & 3u) == SD_FILE_READ_ACCESS ||
+			      ((e->Code >> 14) & 3u) == SD_FILE_WRITE_ACCESS);
+			CHECK(e->HandleAccess == (((e->Code >> 14) & 3u) == SD_FILE_READ_ACCESS ?
+						  FILE_READ_DATA : FILE_WRITE_DATA));
+		}
 		for (j = i + 1; j < SdIoctlCount; j++)
 			CHECK(SdIoctlTable[j].Code != e->Code);
 	}
 	CHECK(SdFindIoctl(0x80002007u) == NULL);
+	end();
+
+	begin("table: the contract's codes, each in the table with its function number");
+	CHECK(IOCTL_SECOND_DRIVER_GET_PRIORITY == 0x80006004u);
+	CHECK(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX == 0x8000A008u);
+	CHECK(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH == 0x8000A00Cu);
+	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_GET_PRIORITY) != NULL);
+	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX) != NULL);
+	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH) != NULL);
+	CHECK(((IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH >> 2) & 0xFFFu) == SD_FUNC_SET_PRIORITY_BATCH);
+	CHECK(SdIoctlCount == 4);
+#ifdef __linux__
+	CHECK(SD_LINUX_IOCTL_GET_PRIORITY == 0xC008D501u);
+	CHECK(SD_LINUX_IOCTL_SET_PRIORITY_EX == 0xC010D502u);
+	CHECK(SD_LINUX_IOCTL_SET_PRIORITY_BATCH == 0xC018D503u);
+	CHECK(_IOC_NR(SD_LINUX_IOCTL_SET_PRIORITY_BATCH) == 3 &&
+	      _IOC_SIZE(SD_LINUX_IOCTL_SET_PRIORITY_BATCH) == sizeof(struct sd_batch));
+#endif
+	end();
+}
+
+/* ---- the METHOD_BUFFERED codes ------------------------------------------- */
+
+/*
+ * Send a METHOD_BUFFERED request as the I/O manager does: one kernel
+ * buffer, holding the input, receives the output. Its size is the larger of
+ * the two lengths; beyond the input it is filled with 0xA5.
+ */
+static unsigned char sysbuf[8 + 16 * (SD_BATCH_MAX + 1)];
+
+static NTSTATUS buffered(ULONG code, const void *in, ULONG inlen, ULONG outlen,
+			 KPROCESSOR_MODE mode, ULONG_PTR *info)
+{
+	SD_REQUEST r = {
+		.IoControlCode = code,
+		.InputBuffer = sysbuf,
+		.InputBufferLength = inlen,
+		.OutputBuffer = sysbuf,
+		.OutputBufferLength = outlen,
+		.RequestorMode = mode,
+	};
+
+	memset(sysbuf, 0xA5, sizeof(sysbuf));
+	memcpy(sysbuf, in, inlen);
+	*info = 0xDEAD;
+	return SdDispatchIoctl(&r, info);
+}
+
+static void add_thread(ULONG id, ULONG pid, KPRIORITY prio)
+{
+	struct fake_thread *t = &fake.table[fake.table_n++];
+
+	t->id = id;
+	t->process_id = pid;
+	t->priority = prio;
+}
+
+static void test_get(void)
+{
+	SdGetPriority q = { 8520, -7 }, *out = (SdGetPriority *)sysbuf;
+	ULONG_PTR info;
+
+	begin("get: answers the thread's current priority (KeQueryPriorityThread), Information 8");
+	add_thread(8520, 100, 13);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_GET_PRIORITY, &q, 8, 8, UserMode, &info) == STATUS_SUCCESS);
+	CHECK(info == 8 && out->ThreadId == 8520 && out->Level == 13);
+	CHECK(fake.queries == 1 && fake.sets == 0 && fake.refs == 0 && fake.derefs == 1);
+	CHECK(fake.open_access == THREAD_QUERY_LIMITED_INFORMATION && fake.open_mode == UserMode);
+	CHECK(fake.handles == 0);
+	CHECK(strstr(fake.last_log, "GET_PRIORITY (0x80006004) succeeded: thread 8520 at 13"));
+	end();
+
+	begin("get: short input or output gets STATUS_BUFFER_TOO_SMALL; a missing thread its lookup status");
+	CHECK(buffered(IOCTL_SECOND_DRIVER_GET_PRIORITY, &q, 7, 8, UserMode, &info) == STATUS_BUFFER_TOO_SMALL);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_GET_PRIORITY, &q, 8, 7, UserMode, &info) == STATUS_BUFFER_TOO_SMALL);
+	CHECK(info == 0 && fake.lookups == 0);
+	q.ThreadId = 4242;
+	add_thread(8520, 100, 13);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_GET_PRIORITY, &q, 8, 8, UserMode, &info) == STATUS_INVALID_CID);
+	CHECK(info == 0 && fake.refs == 0);
+	end();
+
+	begin("get: a thread whose security refuses the query open is refused; System threads are not (user mode may read them)");
+	q.ThreadId = 8520;
+	add_thread(8520, 4, 13);
+	fake.table[0].system = 1;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_GET_PRIORITY, &q, 8, 8, UserMode, &info) == STATUS_SUCCESS);
+	fake.open_status = STATUS_ACCESS_DENIED;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_GET_PRIORITY, &q, 8, 8, UserMode, &info) == STATUS_ACCESS_DENIED);
+	CHECK(info == 0 && fake.refs == 0 && fake.handles == 0);
+	end();
+
+	begin("get: a handle without FILE_READ_DATA is refused; a read-only handle works");
+	{
+		SD_REQUEST r = { .IoControlCode = IOCTL_SECOND_DRIVER_GET_PRIORITY,
+				 .InputBuffer = &q, .InputBufferLength = 8,
+				 .OutputBuffer = sysbuf, .OutputBufferLength = 8,
+				 .RequestorMode = UserMode, .HandleAccessKnown = TRUE,
+				 .HandleAccess = FILE_WRITE_DATA };
+
+		CHECK(SdDispatchIoctl(&r, &info) == STATUS_ACCESS_DENIED);
+		r.HandleAccess = FILE_READ_DATA;
+		CHECK(SdDispatchIoctl(&r, &info) == STATUS_SUCCESS && info == 8);
+	}
+	end();
+}
+
+static void test_set_ex(void)
+{
+	SdSetPriorityEx x = { 8520, 31, 0, -99 }, *out = (SdSetPriorityEx *)sysbuf;
+	ULONG_PTR info;
+
+	begin("set_ex: sets the level and answers the one before (KeSetPriorityThread's), Information 16");
+	add_thread(8520, 100, 9);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_SUCCESS);
+	CHECK(info == 16 && out->ThreadId == 8520 && out->Priority == 31 && out->OldLevel == 9);
+	CHECK(fake.table[0].priority == 31 && fake.refs == 0 && fake.handles == 0);
+	CHECK(strstr(fake.last_log, "Thread Priority change for 8520 to 31 succeeded! (was 9)"));
+	end();
+
+	begin("set_ex: the base flag is STATUS_NOT_SUPPORTED, any other flag STATUS_INVALID_PARAMETER, before any lookup");
+	add_thread(8520, 100, 9);
+	x.Flags = SD_SET_EX_BASE;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_NOT_SUPPORTED);
+	x.Flags = 2;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_PARAMETER);
+	x.Flags = SD_SET_EX_BASE | 0x80000000u;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_PARAMETER);
+	x.Flags = 0;
+	x.Priority = 32;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_PARAMETER);
+	CHECK(info == 0 && fake.lookups == 0 && fake.sets == 0);
+	end();
+
+	begin("set_ex: short buffers, a missing thread and the access rules answer as SET does, and change nothing");
+	x.Priority = 20;
+	add_thread(1, 1, 8);	/* a table without 8520 */
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 15, 16, UserMode, &info) == STATUS_BUFFER_TOO_SMALL);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 12, UserMode, &info) == STATUS_BUFFER_TOO_SMALL);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_CID);
+	add_thread(8520, 100, 9);
+	fake.privilege_denied = 1;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_PRIVILEGE_NOT_HELD);
+	CHECK(info == 0 && fake.sets == 0 && fake.refs == 0 && fake.handles == 0);
+	end();
+}
+
+/* Build a batch request in buf: the header and n entries. */
+static ULONG batch_in(unsigned char *buf, const SdBatchEntry *e, sd_u32 n)
+{
+	SdBatchHeader h = { n, 0 };
+
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), e, n * sizeof(*e));
+	return sizeof(h) + n * sizeof(*e);
+}
+
+static void test_batch(void)
+{
+	static unsigned char in[8 + 16 * (SD_BATCH_MAX + 1)];
+	const SdBatchResult *res = (const SdBatchResult *)sysbuf;
+	SdBatchEntry e[8];
+	ULONG_PTR info;
+	ULONG len;
+	sd_u32 i;
+
+	begin("batch: entries in index order, one result each, failures do not stop the rest, the call succeeds");
+	add_thread(10, 100, 8);
+	add_thread(11, 100, 8);
+	add_thread(12, 200, 8);
+	e[0] = (SdBatchEntry){ 10, 20, 100, 0 };	/* good */
+	e[1] = (SdBatchEntry){ 11, 0, 100, 0 };		/* bad level */
+	e[2] = (SdBatchEntry){ 99, 20, 0, 0 };		/* no such thread */
+	e[3] = (SdBatchEntry){ 12, 20, 100, 0 };	/* owned by another process */
+	e[4] = (SdBatchEntry){ 11, 5, 0, 1 };		/* Reserved != 0 */
+	e[5] = (SdBatchEntry){ 10, 25, 100, 0 };	/* the same thread again */
+	e[6] = (SdBatchEntry){ 12, 3, 200, 0 };		/* good, right process */
+	len = batch_in(in, e, 7);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, len, 7 * 8, UserMode, &info) ==
+	      STATUS_SUCCESS);
+	CHECK(info == 7 * 8);
+	CHECK(res[0].Status == STATUS_SUCCESS && res[0].OldLevel == 8);
+	CHECK(res[1].Status == STATUS_INVALID_PARAMETER && res[1].OldLevel == 0);
+	CHECK(res[2].Status == STATUS_INVALID_CID && res[2].OldLevel == 0);
+	CHECK(res[3].Status == STATUS_INVALID_CID && res[3].OldLevel == 0);
+	CHECK(res[4].Status == STATUS_INVALID_PARAMETER);
+	CHECK(res[5].Status == STATUS_SUCCESS && res[5].OldLevel == 20);	/* the first entry's new level */
+	CHECK(res[6].Status == STATUS_SUCCESS && res[6].OldLevel == 8);
+	CHECK(fake.table[0].priority == 25 && fake.table[1].priority == 8 && fake.table[2].priority == 3);
+	CHECK(fake.sets == 3 && fake.refs == 0 && fake.handles == 0);
+	CHECK(strstr(fake.last_log, "succeeded: 3 of 7 entries changed"));
+	end();
+
+	begin("batch: a count of 0 or over the cap, a wrong length or flags get STATUS_INVALID_PARAMETER, and nothing changes");
+	add_thread(10, 100, 8);
+	e[0] = (SdBatchEntry){ 10, 20, 0, 0 };
+	len = batch_in(in, e, 1);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, len - 1, 8, UserMode, &info) ==
+	      STATUS_INVALID_PARAMETER);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, len + 16, 16, UserMode, &info) ==
+	      STATUS_INVALID_PARAMETER);
+	((SdBatchHeader *)in)->Count = 0;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, 8, 8, UserMode, &info) ==
+	      STATUS_INVALID_PARAMETER);
+	((SdBatchHeader *)in)->Count = SD_BATCH_MAX + 1;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, 8 + 16 * (SD_BATCH_MAX + 1),
+		       8 * (SD_BATCH_MAX + 1), UserMode, &info) == STATUS_INVALID_PARAMETER);
+	((SdBatchHeader *)in)->Count = 1;
+	((SdBatchHeader *)in)->Flags = 1;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, len, 8, UserMode, &info) ==
+	      STATUS_INVALID_PARAMETER);
+	((SdBatchHeader *)in)->Flags = 0;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, 4, 8, UserMode, &info) ==
+	      STATUS_BUFFER_TOO_SMALL);
+	CHECK(fake.lookups == 0 && fake.sets == 0 && info == 0);
+	end();
+
+	begin("batch: an output that cannot hold every result gets STATUS_BUFFER_TOO_SMALL, and nothing changes");
+	add_thread(10, 100, 8);
+	for (i = 0; i < 4; i++)
+		e[i] = (SdBatchEntry){ 10, 20, 0, 0 };
+	len = batch_in(in, e, 4);
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, len, 4 * 8 - 1, UserMode, &info) ==
+	      STATUS_BUFFER_TOO_SMALL);
+	CHECK(fake.lookups == 0 && fake.sets == 0 && info == 0);
+	end();
+
+	begin("batch: exactly the cap (4096 entries) is taken, in place in one buffer, every result right");
+	add_thread(10, 100, 8);
+	for (i = 0; i < SD_BATCH_MAX; i++) {
+		SdBatchEntry one = { i % 2 ? 10 : 1000 + i, (sd_s32)(1 + i % 31), 0, 0 };
+
+		memcpy(in + 8 + 16 * i, &one, sizeof(one));
+	}
+	((SdBatchHeader *)in)->Count = SD_BATCH_MAX;
+	((SdBatchHeader *)in)->Flags = 0;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, in, 8 + 16 * SD_BATCH_MAX,
+		       8 * SD_BATCH_MAX, UserMode, &info) == STATUS_SUCCESS);
+	CHECK(info == 8 * SD_BATCH_MAX);
+	for (i = 0; i < SD_BATCH_MAX; i++) {
+		if (i % 2) {
+			/* each odd entry finds the level the previous odd one set */
+			CHECK(res[i].Status == STATUS_SUCCESS);
+			CHECK(res[i].OldLevel == (i == 1 ? 8 : (sd_s32)(1 + (i - 2) % 31)));
+		} else {
+			CHECK(res[i].Status == STATUS_INVALID_CID && res[i].OldLevel == 0);
+		}
+	}
+	CHECK(fake.refs == 0 && fake.handles == 0 && fake.sets == (int)SD_BATCH_MAX / 2);
 	end();
 }
 
@@ -522,6 +785,105 @@ static void test_args(void)
 	end();
 }
 
+/* ---- the client's JSON (client/sd_json.c) ----------------------------------------- */
+
+static int parse(const char *text, enum sd_apply_field f, struct sd_apply_item **items,
+		 size_t *n, char *why)
+{
+	return sd_json_parse_apply(text, strlen(text), f, items, n, why, 200);
+}
+
+static void test_json(void)
+{
+	struct sd_apply_item *items = NULL;
+	char why[200], out[2048];
+	size_t n = 0;
+	FILE *f;
+
+	begin("json: rows print as one array: a read has pid, tid, priority; a change adds old and error");
+	{
+		struct sd_row rows[3] = {
+			{ 100, 101, 15, 0, 0, 0, 0, 0, NULL },
+			{ 100, 102, 31, 1, 1, 8, 0, 0, NULL },
+			{ 100, 103, 31, 1, 0, 0, 1, -3, "No such \"process\"\n" },
+		};
+
+		f = fmemopen(out, sizeof(out), "w");
+		sd_json_print(f, rows, 3);
+		fclose(f);
+		CHECK(strcmp(out,
+			     "[\n"
+			     "  {\"pid\": 100, \"tid\": 101, \"priority\": 15},\n"
+			     "  {\"pid\": 100, \"tid\": 102, \"priority\": 31, \"old\": 8, \"error\": null},\n"
+			     "  {\"pid\": 100, \"tid\": 103, \"priority\": 31, \"old\": null, \"error\": "
+			     "{\"code\": -3, \"text\": \"No such \\\"process\\\"\\n\"}}\n"
+			     "]\n") == 0);
+		f = fmemopen(out, sizeof(out), "w");
+		sd_json_print(f, rows, 0);
+		fclose(f);
+		CHECK(strcmp(out, "[]\n") == 0);
+	}
+	end();
+
+	begin("json: what --json prints parses back for apply, and for apply --undo");
+	f = fmemopen(out, sizeof(out), "w");
+	{
+		struct sd_row rows[2] = {
+			{ 7, 8, 20, 1, 1, 9, 0, 0, NULL },
+			{ 7, 9, 20, 1, 0, 0, 1, -3, "gone" },
+		};
+
+		sd_json_print(f, rows, 2);
+	}
+	fclose(f);
+	CHECK(parse(out, SD_APPLY_PRIORITY, &items, &n, why) == 0 && n == 2);
+	CHECK(items && items[0].pid == 7 && items[0].tid == 8 && items[0].level == 20);
+	CHECK(items && items[1].tid == 9 && items[1].level == 20);
+	free(items);
+	/* --undo: the failed element changed nothing, so it is skipped */
+	CHECK(parse(out, SD_APPLY_OLD, &items, &n, why) == 0 && n == 1);
+	CHECK(items && items[0].tid == 8 && items[0].level == 9);
+	free(items);
+	end();
+
+	begin("json: apply takes any valid JSON: spacing, escapes, other members, an empty array");
+	CHECK(parse(" [ {\"x\": [1, {\"a\": null}], \"tid\":5,\"priority\" : 31, \"s\": \"\\u00e9\\\"\"} ]\n",
+		    SD_APPLY_PRIORITY, &items, &n, why) == 0 && n == 1);
+	CHECK(items && items[0].tid == 5 && items[0].level == 31 && items[0].pid == 0);
+	free(items);
+	CHECK(parse("[]", SD_APPLY_PRIORITY, &items, &n, why) == 0 && n == 0);
+	free(items);
+	end();
+
+	begin("json: malformed files are refused with where they fail");
+	{
+		static const char *bad[] = {
+			"", "{}", "[", "[{]", "[{\"tid\": 5}]", "[{\"priority\": 5}]",
+			"[{\"tid\": 5, \"priority\": 32}]", "[{\"tid\": 5, \"priority\": 0}]",
+			"[{\"tid\": 5, \"priority\": 5.5}]", "[{\"tid\": 5, \"priority\": \"5\"}]",
+			"[{\"tid\": 0, \"priority\": 5}]", "[{\"tid\": 4294967296, \"priority\": 5}]",
+			"[{\"tid\": 5, \"priority\": 5, \"pid\": -1}]", "[{\"tid\": 5, \"priority\": 5}] x",
+			"[{\"tid\": 5, \"priority\": 5},]", "[{\"tid\": 5 \"priority\": 5}]",
+			"[{\"tid\": 5, \"priority\": 5, \"s\": \"\\x\"}]",
+			"[{\"tid\": 5, \"priority\": null}]", "[1e999999999999]",
+		};
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			why[0] = 0;
+			if (parse(bad[i], SD_APPLY_PRIORITY, &items, &n, why) != -1 || !why[0]) {
+				printf("    accepted or unexplained: %s\n", bad[i]);
+				CHECK(0);
+			}
+		}
+	}
+	CHECK(parse("[{\"tid\": 5, \"priority\": 5}, {\"tid\": 6}]", SD_APPLY_PRIORITY,
+		    &items, &n, why) == -1 && strstr(why, "element 2") && strstr(why, "priority"));
+	CHECK(parse("[{\"tid\": 5, \"priority\": 5}]", SD_APPLY_OLD, &items, &n, why) == -1 &&
+	      strstr(why, "\"old\""));
+	end();
+}
+
 /*
  * The Linux twin's mapping (linux/sd_map.c) against the table the spec
  * writes out (docs/SPEC.md 9.3), typed here by hand, not computed.
@@ -623,8 +985,12 @@ int main(void)
 	test_set_priority();
 	test_reference_balance();
 	test_access();
+	test_get();
+	test_set_ex();
+	test_batch();
 	test_gs();
 	test_args();
+	test_json();
 	test_linux_map();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -126,6 +126,10 @@ echo "# sd_vmtest all"
 sd_vmtest all
 echo "# sd_vmtest32 errors (i386 build, through compat_ioctl)"
 sd_vmtest32 errors
+echo "# sd_vmext all (GET, SET_EX, BATCH)"
+sd_vmext all
+echo "# sd_vmext32 errors (i386 build, through compat_ioctl)"
+sd_vmext32 errors
 
 # --- pid namespaces: a thread id of the parent namespace is not found ------
 sleep 1000 &
@@ -135,7 +139,7 @@ unshare -p -f sd_vmtest nsprobe $outside
 kill $outside
 
 # --- the client, 64- and 32-bit ------------------------------------------
-reqs() { dmesg | grep -c "SET_PRIORITY from pid"; }
+reqs() { dmesg | grep -cE "[A-Z_]+ from pid"; }
 sleep 1000 &
 target=$!
 out=$(SecondDriverClient $target 31)
@@ -168,6 +172,76 @@ ok "client: a missing thread exits 1 with the errno's text (\"$err\")" \
 	test $rc -eq 1 -a -n "$(echo "$err" | grep 'No such process')"
 kill $target
 dmesg | grep -E 'seconddriver|SecondDriver' | tail -n 4 | sed 's/^/# dmesg: /'
+
+# --- the client's commands: get, set, threads, boost-process, apply ------------
+# Two processes of blocked threads: the one boosted (50 threads), and a
+# sibling that nothing may touch.
+sd_vmext spawn 50 >/tmp/p1 &
+job1=$!
+sd_vmext spawn 5 >/tmp/p2 &
+job2=$!
+for _ in $(seq 1 100); do
+	grep -q '^pid' /tmp/p1 && grep -q '^pid' /tmp/p2 && break
+	sleep 0.05
+done
+P1=$(sed -n 's/^pid //p' /tmp/p1)
+P2=$(sed -n 's/^pid //p' /tmp/p2)
+levels() { sd_vmext levels "$1" | sort; }
+levels "$P1" >/tmp/p1.start
+levels "$P2" >/tmp/p2.start
+tid=$(ls /proc/"$P1"/task | sort -n | tail -n 1)
+ok "commands: the process has 50 threads, all at level 8" \
+	test "$(wc -l </tmp/p1.start)" -eq 50 -a "$(grep -vc ' 0 0 0$' /tmp/p1.start)" -eq 0
+
+out=$(SecondDriverClient get "$tid")
+ok "commands: get prints \"Thread <tid>: priority 8\" (\"$out\")" test "$out" = "Thread $tid: priority 8"
+out=$(SecondDriverClient set "$tid" 20)
+ok "commands: set prints the level before and after (\"$out\")" test "$out" = "Thread $tid: priority 8 -> 20"
+out=$(SecondDriverClient32 set "$tid" 8)
+ok "commands: the i386 client's set, back to 8 (\"$out\")" test "$out" = "Thread $tid: priority 20 -> 8"
+out=$(SecondDriverClient threads "$P1")
+ok "commands: threads prints one line per thread, each at level 8" \
+	test "$(echo "$out" | grep -c ': priority 8$')" -eq 50
+
+SecondDriverClient --json threads "$P1" >/tmp/snap.json
+ok "commands: threads --json lists the 50 threads with pid, tid and priority" \
+	test "$(grep -c "{\"pid\": $P1, \"tid\": [0-9]*, \"priority\": 8}" /tmp/snap.json)" -eq 50
+out=$(SecondDriverClient boost-process "$P1" 31)
+rc=$?
+ok "commands: boost-process sets all 50 threads in one request (exit $rc)" \
+	test $rc -eq 0 -a "$(echo "$out" | grep -c ': priority 8 -> 31$')" -eq 50
+ok "commands: every thread of the process is at level 31 (SCHED_RR 16)" \
+	test "$(levels "$P1" | grep -c ' 2 0 16$')" -eq 50
+ok "commands: the sibling process is untouched" cmp -s /tmp/p2.start "$(levels "$P2" >/tmp/p2.now; echo /tmp/p2.now)"
+SecondDriverClient apply /tmp/snap.json >/dev/null
+rc=$?
+ok "commands: apply of the threads --json snapshot puts every thread back exactly (exit $rc)" \
+	eval 'test $rc -eq 0 && levels "$P1" | cmp -s /tmp/p1.start -'
+SecondDriverClient32 --json boost-process "$P1" 25 >/tmp/boost.json
+ok "commands: the i386 client's boost-process --json reports 50 changes from 8, none failed" \
+	test "$(grep -c '"priority": 25, "old": 8, "error": null' /tmp/boost.json)" -eq 50
+SecondDriverClient apply --undo /tmp/boost.json >/dev/null
+rc=$?
+ok "commands: apply --undo of the boost's output puts every thread back exactly (exit $rc)" \
+	eval 'test $rc -eq 0 && levels "$P1" | cmp -s /tmp/p1.start -'
+ok "commands: the sibling process is still untouched" \
+	eval 'levels "$P2" | cmp -s /tmp/p2.start -'
+
+before=$(reqs)
+echo '[{"tid": 1, "priority": 32}]' >/tmp/bad.json
+echo '[{"tid": 1, "priority": 5},' >/tmp/cut.json
+for args in "threads 999999" "boost-process 999999 5" "boost-process $P1 32" "apply /tmp/bad.json" \
+	    "apply /tmp/cut.json" "apply /tmp/none.json" "get 0" "set $tid 0" "get" "frob 1"; do
+	# shellcheck disable=SC2086
+	SecondDriverClient $args >/dev/null 2>&1
+	rc=$?
+	ok "commands: refuses \"$args\" with exit 2 (got $rc)" test $rc -eq 2
+done
+ok "commands: no refused command reached the driver (request lines: $before -> $(reqs))" \
+	test "$(reqs)" = "$before"
+SecondDriverClient get 1073741808 >/dev/null 2>&1
+ok "commands: get of a missing thread exits 1" test $? -eq 1
+kill "$job1" "$job2"
 
 # --- the benchmark's program still runs: every way ends as it should -------
 out=$(sd_bench 1 2 2>&1)

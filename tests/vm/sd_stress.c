@@ -96,9 +96,9 @@ static const char *ename(int e)
 
 /* --- result table ----------------------------------------------------------- */
 
-enum { E_OK, E_FAULT, E_INVAL, E_SRCH, E_NOTTY, E_BADF, E_OTHER, E_N };
+enum { E_OK, E_FAULT, E_INVAL, E_SRCH, E_NOTTY, E_BADF, E_OPNOTSUPP, E_OTHER, E_N };
 static const char *const ecol_name[E_N] = {
-	"0", "EFAULT", "EINVAL", "ESRCH", "ENOTTY", "EBADF", "other"
+	"0", "EFAULT", "EINVAL", "ESRCH", "ENOTTY", "EBADF", "EOPNOTSUPP", "other"
 };
 #define A(x) (1u << (x))
 
@@ -111,6 +111,7 @@ static int ecol(int e)
 	case ESRCH: return E_SRCH;
 	case ENOTTY: return E_NOTTY;
 	case EBADF: return E_BADF;
+	case EOPNOTSUPP: return E_OPNOTSUPP;
 	default: return E_OTHER;
 	}
 }
@@ -127,16 +128,26 @@ enum {
 	C_RANDOM,	/* a random 32-bit command: ENOTTY */
 	C_FIGETBSZ,	/* the generic path's FIGETBSZ: 0 or EFAULT (put_user) */
 	C_FIONREAD,	/* FIONREAD/FIOQSIZE: the generic path, then ENOTTY */
+	C_GET,		/* GET, a writable buffer, any id: 0 or ESRCH */
+	C_SETEX,	/* SET_EX, valid level, a pool or storm thread: 0 */
+	C_SETEX_SHORT,	/* SET_EX, valid level, a short-lived thread: 0 or ESRCH */
+	C_SETEX_BAD,	/* SET_EX, a bad level (any id) or a flag: EINVAL, EOPNOTSUPP */
+	C_BATCH,	/* BATCH of 1..16 entries under the rule: 0, each entry checked */
+	C_BATCH_BAD,	/* BATCH with a bad header: EINVAL */
+	C_EXT_BADPTR,	/* GET/SET_EX/BATCH, an unreadable argument or array: EFAULT */
 	C_N
 };
 static const char *const class_name[C_N] = {
 	"set:target", "set:storm-thread", "set:short-lived", "set:bad-level",
 	"set:bad-pointer", "neighbour", "random", "generic:FIGETBSZ",
-	"generic:FIONREAD/FIOQSIZE"
+	"generic:FIONREAD/FIOQSIZE", "get", "set_ex:own", "set_ex:short-lived", "set_ex:refused",
+	"batch", "batch:bad-header", "ext:bad-pointer"
 };
 static const unsigned class_allowed[C_N] = {
 	A(E_OK), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL), A(E_FAULT),
-	A(E_NOTTY), A(E_NOTTY), 0 /* per pointer */, A(E_NOTTY)
+	A(E_NOTTY), A(E_NOTTY), 0 /* per pointer */, A(E_NOTTY),
+	A(E_OK) | A(E_SRCH), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL) | A(E_OPNOTSUPP),
+	A(E_OK), A(E_INVAL), A(E_FAULT)
 };
 
 enum { F_MAIN, F_CHURN, F_BAD, F_N };
@@ -170,6 +181,7 @@ enum { RO_RECORDS = 128, RO_UNALIGNED_OFF = 2048 + 3 };
 
 struct req {
 	int cls, fdk, fd, ptrk, tid, level, err;
+	int rdonly;		/* fd is the main descriptor opened O_RDONLY */
 	unsigned long cmd;
 	uintptr_t ptr;
 };
@@ -338,6 +350,13 @@ static int is_generic(unsigned long cmd)
 	       cmd == FIBMAP || cmd == FIGETBSZ;
 }
 
+/* The contract's codes: random and neighbour commands stay clear of them. */
+static int is_contract(unsigned long cmd)
+{
+	return cmd == SET_CODE || cmd == SD_LINUX_IOCTL_GET_PRIORITY ||
+	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_EX || cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH;
+}
+
 static unsigned long neighbour_cmd(uint64_t *s)
 {
 	unsigned dir = _IOC_DIR(SET_CODE), type = _IOC_TYPE(SET_CODE);
@@ -366,7 +385,7 @@ static unsigned long neighbour_cmd(uint64_t *s)
 			break;
 		}
 		cmd &= 0xffffffffu;
-	} while (cmd == SET_CODE || is_generic(cmd));
+	} while (is_contract(cmd) || is_generic(cmd));
 	return cmd;
 }
 
@@ -500,6 +519,11 @@ struct stormer {
 	unsigned long todo, sent;
 	uint64_t s;
 	unsigned char buf[64];
+	/* BATCH: the entries, their results, and each entry's allowed results */
+	SdBatchEntry bent[16];
+	SdBatchResult bres[16];
+	unsigned bexp[16];
+	struct sd_batch b;
 	unsigned long count[C_N][F_N][E_N];
 	unsigned long short_ok, short_distinct, unexpected;
 	unsigned cpus;		/* bit n: this thread ran on CPU n */
@@ -635,6 +659,199 @@ out:
 	return e;
 }
 
+/* The codes that change threads, which a read-only descriptor may not send. */
+static int is_write_code(unsigned long cmd)
+{
+	return cmd == SET_CODE || cmd == SD_LINUX_IOCTL_SET_PRIORITY_EX ||
+	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH;
+}
+
+/*
+ * One batch entry under the thread-id rule; returns the errnos its result
+ * may carry: a pool target or a storm thread at a level it may have (0), a
+ * short-lived thread (0 or ESRCH), any id with a refused level (EINVAL), a
+ * pool target with Reserved set (EINVAL), or in another process (ESRCH).
+ */
+static unsigned batch_entry(uint64_t *s, SdBatchEntry *e)
+{
+	struct shortlived *sl;
+
+	memset(e, 0, sizeof(*e));
+	switch (rnd(s, 6)) {
+	case 0:
+		e->ThreadId = (sd_u32)pool[rnd(s, POOL)].tid;
+		e->Priority = valid_level(s, SD_PRIORITY_MAX);
+		e->ProcessId = rnd(s, 2) ? (sd_u32)getpid() : 0;
+		return A(E_OK);
+	case 1:
+		e->ThreadId = (sd_u32)stormer_tid[rnd(s, (uint32_t)nstormers)];
+		e->Priority = valid_level(s, STORM_MAX_LEVEL);
+		return A(E_OK);
+	case 2:
+		sl = pick_short(s);
+		if (sl) {
+			e->ThreadId = (sd_u32)ld(&sl->tid);
+			e->Priority = valid_level(s, SD_PRIORITY_MAX);
+			e->ProcessId = rnd(s, 2) ? (sd_u32)getpid() : 0;
+			return A(E_OK) | A(E_SRCH);
+		}
+		/* none yet: */
+		__attribute__((fallthrough));
+	case 3:
+		e->ThreadId = (sd_u32)any_tid(s);
+		e->Priority = bad_level(s);
+		return A(E_INVAL);
+	case 4:
+		e->ThreadId = (sd_u32)pool[rnd(s, POOL)].tid;
+		e->Priority = valid_level(s, SD_PRIORITY_MAX);
+		e->Reserved = 1 + (sd_u32)rnd(s, 100);
+		return A(E_INVAL);
+	default:
+		e->ThreadId = (sd_u32)pool[rnd(s, POOL)].tid;
+		e->Priority = valid_level(s, SD_PRIORITY_MAX);
+		e->ProcessId = (sd_u32)getpid() + 1 + rnd(s, 1000);
+		return A(E_SRCH);
+	}
+}
+
+/*
+ * GET, SET_EX or BATCH, under the same thread-id rule as SET. Fills r (its
+ * command, class and argument); a batch's entries go in me->bent, each one's
+ * allowed results in me->bexp.
+ */
+static void build_ext(struct stormer *me, struct req *r)
+{
+	uint64_t *s = &me->s;
+	unsigned pick = rnd(s, 100);
+
+	if (pick < 8) {
+		static const unsigned long cmds[3] = {
+			SD_LINUX_IOCTL_GET_PRIORITY, SD_LINUX_IOCTL_SET_PRIORITY_EX,
+			SD_LINUX_IOCTL_SET_PRIORITY_BATCH
+		};
+
+		r->cls = C_EXT_BADPTR;
+		r->cmd = cmds[rnd(s, 3)];
+		if (r->cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH && rnd(s, 2)) {
+			/* a readable header whose entries cannot be read, or whose
+			 * results cannot be written (checked before any change) */
+			struct sd_batch *b = &me->b;
+			struct req tmp;
+
+			batch_entry(s, &me->bent[0]);
+			make_ptr(&tmp, bad_ptr_kind(s), NULL, NULL, s, 0);
+			b->count = 1;
+			b->flags = 0;
+			if (rnd(s, 2)) {
+				b->entries = (sd_u64)tmp.ptr;
+				b->results = (sd_u64)(uintptr_t)me->bres;
+			} else {
+				b->entries = (sd_u64)(uintptr_t)me->bent;
+				b->results = (sd_u64)(uintptr_t)ro_page;
+			}
+			r->ptrk = P_BUF;
+			r->ptr = (uintptr_t)b;
+			return;
+		}
+		make_ptr(r, bad_ptr_kind(s), NULL, NULL, s, 0);
+		return;
+	}
+	if (pick < 40) {
+		SdGetPriority q = { (sd_u32)any_tid(s), 0 };
+
+		r->cls = C_GET;
+		r->cmd = SD_LINUX_IOCTL_GET_PRIORITY;
+		r->ptrk = P_BUF;
+		memcpy(me->buf, &q, sizeof(q));
+		r->ptr = (uintptr_t)me->buf;
+		r->tid = (int)q.ThreadId;
+		return;
+	}
+	if (pick < 75) {
+		SdSetPriorityEx x = { 0, 0, 0, 0 };
+		unsigned k = rnd(s, 4);
+		struct shortlived *sl = k == 1 ? pick_short(s) : NULL;
+
+		r->cmd = SD_LINUX_IOCTL_SET_PRIORITY_EX;
+		if (k == 0 || (k == 1 && !sl)) {
+			r->cls = C_SETEX;
+			if (rnd(s, 2)) {
+				x.ThreadId = (sd_u32)pool[rnd(s, POOL)].tid;
+				x.Priority = valid_level(s, SD_PRIORITY_MAX);
+			} else {
+				x.ThreadId = (sd_u32)stormer_tid[rnd(s, (uint32_t)nstormers)];
+				x.Priority = valid_level(s, STORM_MAX_LEVEL);
+			}
+		} else if (k == 1) {
+			r->cls = C_SETEX_SHORT;
+			x.ThreadId = (sd_u32)ld(&sl->tid);
+			x.Priority = valid_level(s, SD_PRIORITY_MAX);
+		} else if (k == 2) {
+			r->cls = C_SETEX_BAD;
+			x.ThreadId = (sd_u32)any_tid(s);
+			x.Priority = bad_level(s);
+		} else {
+			r->cls = C_SETEX_BAD;	/* a flag: refused before the lookup */
+			x.ThreadId = (sd_u32)pool[rnd(s, POOL)].tid;
+			x.Priority = valid_level(s, SD_PRIORITY_MAX);
+			x.Flags = rnd(s, 2) ? SD_SET_EX_BASE : 1u << (1 + rnd(s, 31));
+		}
+		r->ptrk = P_BUF;
+		memcpy(me->buf, &x, sizeof(x));
+		r->ptr = (uintptr_t)me->buf;
+		r->tid = (int)x.ThreadId;
+		r->level = x.Priority;
+		return;
+	}
+	{
+		struct sd_batch *b = &me->b;
+		sd_u32 i, n = 1 + rnd(s, 16);
+
+		r->cmd = SD_LINUX_IOCTL_SET_PRIORITY_BATCH;
+		r->cls = C_BATCH;
+		for (i = 0; i < n; i++)
+			me->bexp[i] = batch_entry(s, &me->bent[i]);
+		memset(me->bres, 0x5a, sizeof(me->bres));
+		b->entries = (sd_u64)(uintptr_t)me->bent;
+		b->results = (sd_u64)(uintptr_t)me->bres;
+		b->count = n;
+		b->flags = 0;
+		if (pick >= 96) {
+			static const sd_u32 counts[] = { 0, SD_BATCH_MAX + 1, 0xffffffffu };
+
+			r->cls = C_BATCH_BAD;
+			if (rnd(s, 2))
+				b->count = counts[rnd(s, 3)];
+			else
+				b->flags = 1u << rnd(s, 32);
+		}
+		r->ptrk = P_BUF;
+		r->ptr = (uintptr_t)b;
+	}
+}
+
+/* A successful BATCH: each entry's result must be one its kind allows. */
+static void check_batch(struct stormer *me, const struct req *r)
+{
+	sd_u32 i;
+
+	for (i = 0; i < me->b.count; i++) {
+		int e = -me->bres[i].Status;
+
+		if ((me->bexp[i] & A(ecol(e))) && ecol(e) != E_OTHER &&
+		    (e == 0 || me->bres[i].OldLevel == 0))
+			continue;
+		me->unexpected++;
+		pthread_mutex_lock(&print_lock);
+		if (printed_fails++ < 20)
+			result(0, "storm: batch entry %u of %u (tid %u, level %d, process %u, reserved %u): result %s, old %d (on %s %d)",
+			       i, me->b.count, me->bent[i].ThreadId, me->bent[i].Priority,
+			       me->bent[i].ProcessId, me->bent[i].Reserved, ename(e),
+			       me->bres[i].OldLevel, fd_name[r->fdk], r->fd);
+		pthread_mutex_unlock(&print_lock);
+	}
+}
+
 static void *stormer_main(void *p)
 {
 	struct stormer *me = p;
@@ -661,6 +878,7 @@ static void *stormer_main(void *p)
 		if (pick < 82) {
 			r.fdk = F_MAIN;
 			r.fd = main_fd[rnd(s, 3)];
+			r.rdonly = r.fd == main_fd[1];
 		} else if (pick < 97) {
 			r.fdk = F_CHURN;
 			r.fd = ld(&churn_fd[rnd(s, CHURN_FDS)]);
@@ -672,8 +890,10 @@ static void *stormer_main(void *p)
 		}
 		/* The command, and a buffer for it. */
 		pick = rnd(s, 100);
-		if (pick < 60) {
+		if (pick < 45) {
 			e = build_set(me, &r);
+		} else if (pick < 60) {
+			build_ext(me, &r);
 		} else {
 			if (pick < 75) {
 				r.cls = C_NEIGHBOUR;
@@ -682,7 +902,7 @@ static void *stormer_main(void *p)
 				r.cls = C_RANDOM;
 				do
 					r.cmd = (uint32_t)rng(s);
-				while (is_generic(r.cmd));
+				while (is_generic(r.cmd));	/* a contract code is built below */
 			} else if (pick < 96) {
 				r.cls = C_FIGETBSZ;
 				r.cmd = FIGETBSZ;
@@ -692,6 +912,8 @@ static void *stormer_main(void *p)
 			}
 			if (r.cmd == SET_CODE) {
 				e = build_set(me, &r);	/* a random command that is SET obeys the rule */
+			} else if (is_contract(r.cmd)) {
+				build_ext(me, &r);	/* and so does one that is another code */
 			} else {
 				int k = (int)rnd(s, P_N);
 
@@ -710,6 +932,8 @@ static void *stormer_main(void *p)
 		r.err = ioctl(r.fd, r.cmd, (void *)r.ptr) == 0 ? 0 : errno;
 
 		allowed = r.cls == C_FIGETBSZ ? (writable ? A(E_OK) : A(E_FAULT)) : class_allowed[r.cls];
+		if (r.rdonly && is_write_code(r.cmd))
+			allowed = A(E_BADF);	/* checked before anything else */
 		if (r.fdk == F_CHURN)
 			allowed |= A(E_BADF);
 		else if (r.fdk == F_BAD)
@@ -720,6 +944,8 @@ static void *stormer_main(void *p)
 			me->unexpected++;
 			report_unexpected(&r, allowed);
 		}
+		if (r.cls == C_BATCH && r.err == 0)
+			check_batch(me, &r);
 		if (e && r.err == 0) {
 			me->short_ok++;
 			if (__atomic_exchange_n(&e->hit, 1, __ATOMIC_ACQ_REL) == 0)

@@ -56,7 +56,7 @@ struct sched_now {
  * Fill s's st_ fields from the stat file of thread tid of process pid (0:
  * this process); a thread found under neither is looked up as /proc/<tid>.
  */
-static int read_stat(pid_t pid, pid_t tid, struct sched_now *s)
+static inline int read_stat(pid_t pid, pid_t tid, struct sched_now *s)
 {
 	char path[64], buf[1024], *p, *tok, *save = NULL;
 	int field = 3;
@@ -89,7 +89,7 @@ static int read_stat(pid_t pid, pid_t tid, struct sched_now *s)
 }
 
 /* Both readings of thread tid (of process pid, 0: this one). 0, or -1. */
-static int get_sched(pid_t pid, pid_t tid, struct sched_now *s)
+static inline int get_sched(pid_t pid, pid_t tid, struct sched_now *s)
 {
 	struct sd_sched_attr a;
 
@@ -104,7 +104,7 @@ static int get_sched(pid_t pid, pid_t tid, struct sched_now *s)
 }
 
 /* 1 if tid is at level, on both readings; else 0, with why filled in. */
-static int at_level(pid_t pid, pid_t tid, int level, char *why, size_t len)
+static inline int at_level(pid_t pid, pid_t tid, int level, char *why, size_t len)
 {
 	int policy = level <= 15 ? SCHED_OTHER : SCHED_RR;
 	int nice = level <= 15 ? spec_nice[level] : 0;
@@ -128,7 +128,7 @@ static int at_level(pid_t pid, pid_t tid, int level, char *why, size_t len)
 }
 
 /* The objects in use in a slab cache, from /proc/slabinfo; -1 if absent. */
-static long slab_in_use(const char *cache)
+static inline long slab_in_use(const char *cache)
 {
 	FILE *f = fopen("/proc/slabinfo", "r");
 	char line[512], name[64];

@@ -6,8 +6,8 @@
 #                                        driver and programs under C:\Driver
 #   wine_session_stop                    kill the session, remove the prefix
 #   wrun PROGRAM ARGS...                 run a Windows program, quiet, no \r
-#   start_target SECONDS                 start sd_target.exe; sets
-#                                        TARGET_TID and EXITED_TID
+#   start_target SECONDS [WAITERS]       start sd_target.exe; sets
+#                                        TARGET_PID, TARGET_TID and EXITED_TID
 #   driver_log_lines REGEX               count matching lines of the driver log
 #   SD_ANY_REQUEST                       the regex of the one line the driver
 #                                        logs for every request it receives
@@ -93,20 +93,21 @@ sc_create_second() {
 }
 
 start_target() {
-	local seconds=${1:-120} i
+	local seconds=${1:-120} waiters=${2:-1} i
 	TARGET_OUT=$SD_WORK/target.out
-	wine "$SD_WIN_DIR\\sd_target.exe" "$seconds" >"$TARGET_OUT" 2>/dev/null &
-	TARGET_PID=$!
+	wine "$SD_WIN_DIR\\sd_target.exe" "$seconds" "$waiters" >"$TARGET_OUT" 2>/dev/null &
+	TARGET_JOB=$!
 	for i in $(seq 1 100); do
 		grep -q '^ready' "$TARGET_OUT" 2>/dev/null && break
 		sleep 0.1
 	done
+	TARGET_PID=$(sed -n 's/^pid=\([0-9]*\).*/\1/p' "$TARGET_OUT")
 	TARGET_TID=$(sed -n 's/^tid=\([0-9]*\).*/\1/p' "$TARGET_OUT")
 	EXITED_TID=$(sed -n 's/^exited_tid=\([0-9]*\).*/\1/p' "$TARGET_OUT")
-	[ -n "$TARGET_TID" ] && [ -n "$EXITED_TID" ]
+	[ -n "$TARGET_PID" ] && [ -n "$TARGET_TID" ] && [ -n "$EXITED_TID" ]
 }
 
-SD_ANY_REQUEST='SecondDriver: (Thread Priority change|unknown IOCTL|[A-Z_]+ \(0x[0-9A-F]{8}\) failed)'
+SD_ANY_REQUEST='SecondDriver: (Thread Priority change|unknown IOCTL|[A-Z_]+ \(0x[0-9A-F]{8}\) (failed|succeeded))'
 
 # The driver log is written by another process: give it a moment.
 driver_log_settle() { sleep 0.3; }

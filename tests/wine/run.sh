@@ -39,11 +39,11 @@ check "install: DriverEntry logged its start and success" \
 check "install: the driver found it runs under Wine (wine_ntoskrnl_main_loop is exported; Windows has no such export)" \
 	grep -q 'SecondDriver: running under Wine' "$DRIVER_LOG"
 
-if ! start_target 300; then
+if ! start_target 300 8; then
 	fail "target: sd_target.exe reported its thread ids" "$(cat "$TARGET_OUT" 2>/dev/null)"
 	summary; exit 1
 fi
-echo "target: thread $TARGET_TID waits; thread $EXITED_TID has exited"
+echo "target: process $TARGET_PID; its thread $TARGET_TID waits (one of 8); thread $EXITED_TID has exited"
 
 # ---- the seed's use: boost another process's thread to 31 -------------------
 stub_before=$(driver_log_lines "fixme:ntoskrnl:KeSetPriorityThread \(\S+ 31\)")
@@ -144,6 +144,57 @@ wine "$CLIENT" 4294967280 31 >"$SD_WORK/c.out" 2>&1; rc=$?
 out=$(tr -d '\r' <"$SD_WORK/c.out")
 check "client: a missing thread gives exit 1 with error 87 and its system text" \
 	eval '[ "$rc" -eq 1 ] && grep -q "error 87: " <<<"$out"'
+
+# ---- GET, SET_EX and BATCH, raw -------------------------------------------------
+wrun "$RAW" codes "$TARGET_TID" "$TARGET_PID" >"$SD_WORK/codes.out"; rc=$?
+absorb "codes: sd_wine_tests codes" "$SD_WORK/codes.out" "$rc"
+
+# ---- the client's commands ----------------------------------------------------
+stubs() { driver_log_lines "fixme:ntoskrnl:KeSetPriorityThread \(\S+ $1\)"; }
+nthreads=$(wrun "$CLIENT" threads "$TARGET_PID" | grep -c ': priority ')
+out=$(wrun "$CLIENT" get "$TARGET_TID")
+check "commands: get prints \"Thread <tid>: priority 15\" (15: Wine's KeQueryPriorityThread stub) ($out)" \
+	[ "$out" = "Thread $TARGET_TID: priority 15" ]
+out=$(wrun "$CLIENT" set "$TARGET_TID" 22)
+check "commands: set prints \"priority 22 -> 22\": Wine's KeSetPriorityThread returns the new level, not the old ($out)" \
+	[ "$out" = "Thread $TARGET_TID: priority 22 -> 22" ]
+check "commands: threads lists the target's 9 threads (8 waiting, and its main thread) ($nthreads)" \
+	[ "$nthreads" -eq 9 ]
+before=$(stubs 17)
+out=$(wrun "$CLIENT" boost-process "$TARGET_PID" 17); rc=$?
+driver_log_settle
+after=$(stubs 17)
+check "commands: boost-process sets the target's 9 threads in one request (exit $rc)" \
+	eval '[ "$rc" -eq 0 ] && [ "$(grep -c ": priority 17 -> 17$" <<<"$out")" -eq 9 ]'
+check "commands: and KeSetPriorityThread (thread, 17) was called once for each ($before -> $after; the stub's line)" \
+	[ "$after" -eq $((before + 9)) ]
+wrun "$CLIENT" --json threads "$TARGET_PID" >"$SD_WORK/snap.json"
+check "commands: threads --json lists the 9 threads with pid, tid and priority" \
+	[ "$(grep -c "{\"pid\": $TARGET_PID, \"tid\": [0-9]*, \"priority\": 15}" "$SD_WORK/snap.json")" -eq 9 ]
+cp "$SD_WORK/snap.json" "$WINEPREFIX/drive_c/snap.json"
+before=$(stubs 15)
+out=$(wrun "$CLIENT" apply 'C:\snap.json'); rc=$?
+driver_log_settle
+check "commands: apply of the snapshot sends each thread its level, 15 ($(stubs 15) stub lines, was $before; exit $rc)" \
+	eval '[ "$rc" -eq 0 ] && [ "$(stubs 15)" -eq $((before + 9)) ]'
+wrun "$CLIENT" --json boost-process "$TARGET_PID" 19 >"$WINEPREFIX/drive_c/boost.json"
+before=$(stubs 19)
+out=$(wrun "$CLIENT" apply --undo 'C:\boost.json'); rc=$?
+driver_log_settle
+check "commands: apply --undo of boost-process --json sends each thread its \"old\" (19 under Wine's stub; exit $rc, $before -> $(stubs 19))" \
+	eval '[ "$rc" -eq 0 ] && [ "$(stubs 19)" -eq $((before + 9)) ]'
+before=$(driver_log_lines "$SD_ANY_REQUEST")
+printf '[{"tid": %s, "priority": 40}]' "$TARGET_TID" >"$WINEPREFIX/drive_c/bad.json"
+refused=1
+for args in "apply C:\bad.json" "threads 4294967290" "boost-process $TARGET_PID 0" "get x"; do
+	# shellcheck disable=SC2086
+	wine "$CLIENT" $args >/dev/null 2>&1 || rc=$?
+	[ "${rc:-0}" -eq 2 ] || { refused=0; echo "    '$args': exit ${rc:-0}"; }
+	rc=0
+done
+driver_log_settle
+check "commands: a malformed file, an unknown process, a bad level and a bad tid exit 2, and send nothing" \
+	eval '[ "$refused" -eq 1 ] && [ "$(driver_log_lines "$SD_ANY_REQUEST")" -eq "$before" ]'
 
 # ---- the capture code, with real bad pointers (user mode under Wine) --------
 wrun "$SD_WIN_DIR\\sd_probe_test.exe" >"$SD_WORK/probe.out"; rc=$?

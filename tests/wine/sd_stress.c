@@ -5,10 +5,10 @@
  *
  *   sd_stress storm <requests> <threads> <seed>
  *       <threads> threads send <requests> random requests in all: codes
- *       inside and outside the driver's range, random lengths and contents,
- *       edge priorities, thread ids that are live (the sender's own), that
- *       are exiting (a churn thread makes threads that end at once) and
- *       random. Some carry a bad input pointer: Wine copies METHOD_NEITHER
+ *       inside and outside the driver's range (SET, GET, SET_EX and BATCH,
+ *       whole or refused), random lengths and contents, edge priorities,
+ *       thread ids that are live (the sender's own), that are exiting (a
+ *       churn thread makes threads that end at once) and random. Some carry a bad input pointer: Wine copies METHOD_NEITHER
  *       input in the caller, so those fail there (998) and never reach the
  *       driver. Every answer must be one the SPEC allows for what was sent;
  *       the counts are printed per class and error. Prints "reached N", the
@@ -70,6 +70,11 @@ enum req_class {
 	C_SET_SHORT,		/* input shorter than ThreadData */
 	C_OTHER_CODE,		/* a code the driver does not have */
 	C_BAD_POINTER,		/* a bad input pointer, no output buffer */
+	C_GET,			/* GET of the sender's own thread or a random id */
+	C_SET_EX,		/* SET_EX of the sender's own thread */
+	C_BATCH,		/* BATCH of 1..8 entries: own, exiting, random ids */
+	C_EXT_REFUSED,		/* GET/SET_EX/BATCH refused whole: a short buffer,
+				   a flag, a bad header */
 	C_COUNT
 };
 
@@ -82,6 +87,10 @@ static const char *const class_name[C_COUNT] = {
 	"SET, input shorter than 8 bytes",
 	"a code the driver does not have",
 	"a bad input pointer (refused by Wine in the caller; the driver never sees it)",
+	"GET, own thread or a random id",
+	"SET_EX, live thread",
+	"BATCH, own, exiting and random ids",
+	"GET/SET_EX/BATCH refused whole",
 };
 
 /*
@@ -99,8 +108,20 @@ static const DWORD allowed[C_COUNT][3] = {
 	[C_SET_SHORT] = { ERROR_INSUFFICIENT_BUFFER },
 	[C_OTHER_CODE] = { ERROR_INVALID_FUNCTION },
 	[C_BAD_POINTER] = { ERROR_NOACCESS },
+	[C_GET] = { 0, ERROR_INVALID_PARAMETER },
+	[C_SET_EX] = { 0 },
+	[C_BATCH] = { 0 },
+	[C_EXT_REFUSED] = { ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED },
 };
-static const int n_allowed[C_COUNT] = { 1, 1, 2, 3, 1, 1, 1, 1 };
+static const int n_allowed[C_COUNT] = { 1, 1, 2, 3, 1, 1, 1, 1, 2, 1, 1, 3 };
+
+/* What a BATCH entry's result may be: done, a thread not found (Wine:
+ * STATUS_INVALID_CID), a level refused, or a host thread (access denied). */
+static int entry_allowed(sd_s32 status)
+{
+	return status == 0 || status == (sd_s32)0xC000000B || status == (sd_s32)0xC000000D ||
+	       status == (sd_s32)0xC0000022;
+}
 
 #define MAX_ERRS 8
 struct tally {
@@ -116,7 +137,8 @@ struct storm {
 	unsigned char *noaccess;	/* a PAGE_NOACCESS page after a readable one */
 	CRITICAL_SECTION lock;
 	struct tally tally[C_COUNT];
-	long bad_returned;		/* success with BytesReturned != 0 */
+	long bad_returned;		/* success with BytesReturned not the code's */
+	long bad_entries;		/* BATCH results that SPEC does not list */
 	char first_bad[256];
 };
 
@@ -204,7 +226,10 @@ static DWORD other_code(unsigned long long *rng)
 			code = (DWORD)(r >> 16);
 			break;
 		}
-	} while (code == IOCTL_SECOND_DRIVER_SET_PRIORITY);
+	} while (code == IOCTL_SECOND_DRIVER_SET_PRIORITY ||
+		 code == IOCTL_SECOND_DRIVER_GET_PRIORITY ||
+		 code == IOCTL_SECOND_DRIVER_SET_PRIORITY_EX ||
+		 code == IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH);
 	return code;
 }
 
@@ -215,7 +240,7 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 	unsigned char *in, *out;
 	DWORD err, own = GetCurrentThreadId();
 	HANDLE h = open_device(&err);
-	long bad_returned = 0;
+	long bad_returned = 0, bad_entries = 0;
 	char first_bad[256] = "";
 	int i;
 
@@ -235,12 +260,13 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 		enum req_class c = (enum req_class)(r % C_COUNT);
 		DWORD code = IOCTL_SECOND_DRIVER_SET_PRIORITY;
 		DWORD inlen = sizeof(ThreadData), outlen = 0, returned = 0xFFFFFFFFu;
+		DWORD want_returned = 0;	/* Information on success */
 		void *inp = in, *outp = NULL;
 		ThreadData *td = (ThreadData *)in;
 		int k;
 
 		/* Random contents first; then the fields the class needs. */
-		for (k = 0; k < 64; k += 8)
+		for (k = 0; k < 80; k += 8)
 			*(unsigned long long *)(in + k) = next_random(&rng);
 		td->ThreadId = own;
 		td->Priority = good_levels[(r >> 8) % 8];
@@ -274,6 +300,75 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 				outlen = (DWORD)((r >> 32) % 4097);
 			}
 			break;
+		case C_GET:
+			code = IOCTL_SECOND_DRIVER_GET_PRIORITY;
+			if ((r >> 16) % 2)
+				td->ThreadId = (sd_u32)(r >> 32);
+			outp = out;
+			inlen = outlen = sizeof(SdGetPriority);
+			want_returned = sizeof(SdGetPriority);
+			break;
+		case C_SET_EX:
+			code = IOCTL_SECOND_DRIVER_SET_PRIORITY_EX;
+			((SdSetPriorityEx *)in)->Flags = 0;
+			outp = out;
+			inlen = outlen = sizeof(SdSetPriorityEx);
+			want_returned = sizeof(SdSetPriorityEx);
+			break;
+		case C_BATCH: {
+			SdBatchHeader *h = (SdBatchHeader *)in;
+			SdBatchEntry *e = (SdBatchEntry *)(in + sizeof(*h));
+			sd_u32 i;
+
+			code = IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH;
+			h->Count = 1 + (sd_u32)((r >> 16) % 8);
+			h->Flags = 0;
+			for (i = 0; i < h->Count; i++) {
+				unsigned long long x = next_random(&rng);
+
+				e[i].ThreadId = x % 3 == 0 ? own : x % 3 == 1 ? (sd_u32)S.exiting_tid
+									  : (sd_u32)(x >> 32);
+				e[i].Priority = x % 5 == 0 ? bad_levels[(x >> 8) % 7] : good_levels[(x >> 8) % 8];
+				e[i].ProcessId = (x >> 16) % 2 ? 0 : (x >> 17) % 2 ? GetCurrentProcessId()
+									       : (sd_u32)(x >> 40);
+				e[i].Reserved = (x >> 20) % 16 == 0;
+			}
+			inlen = sizeof(*h) + h->Count * sizeof(SdBatchEntry);
+			outp = out;
+			outlen = h->Count * sizeof(SdBatchResult);
+			want_returned = outlen;
+			break;
+		}
+		case C_EXT_REFUSED:
+			outp = out;
+			switch ((r >> 16) % 4) {
+			case 0:		/* GET, a short output */
+				code = IOCTL_SECOND_DRIVER_GET_PRIORITY;
+				inlen = sizeof(SdGetPriority);
+				outlen = (DWORD)((r >> 20) % sizeof(SdGetPriority));
+				break;
+			case 1:		/* SET_EX with a flag */
+				code = IOCTL_SECOND_DRIVER_SET_PRIORITY_EX;
+				((SdSetPriorityEx *)in)->Flags = 1u << ((r >> 20) % 32);
+				inlen = outlen = sizeof(SdSetPriorityEx);
+				break;
+			case 2:		/* BATCH, a count that is not the length's */
+				code = IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH;
+				((SdBatchHeader *)in)->Count = 2 + (sd_u32)((r >> 20) % 5000);
+				((SdBatchHeader *)in)->Flags = 0;
+				inlen = sizeof(SdBatchHeader) + sizeof(SdBatchEntry);
+				outlen = 64;
+				break;
+			default:	/* BATCH, an output too short */
+				code = IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH;
+				((SdBatchHeader *)in)->Count = 2;
+				((SdBatchHeader *)in)->Flags = 0;
+				memset(in + sizeof(SdBatchHeader), 0, 2 * sizeof(SdBatchEntry));
+				inlen = sizeof(SdBatchHeader) + 2 * sizeof(SdBatchEntry);
+				outlen = (DWORD)((r >> 20) % (2 * sizeof(SdBatchResult)));
+				break;
+			}
+			break;
 		case C_BAD_POINTER:
 			if ((r >> 16) % 4 == 0)
 				code = other_code(&rng);
@@ -302,9 +397,19 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 		else
 			err = GetLastError();
 		add(&local[c], err, 1);
-		if (!err && returned != 0)
+		if (!err && returned != want_returned)
 			bad_returned++;
-		if ((!is_allowed(c, err) || (!err && returned != 0)) && !first_bad[0])
+		if (!err && c == C_BATCH) {
+			sd_u32 i, n = ((SdBatchHeader *)in)->Count;
+
+			for (i = 0; i < n; i++) {
+				const SdBatchResult *res = (const SdBatchResult *)out + i;
+
+				if (!entry_allowed(res->Status) || (res->Status && res->OldLevel))
+					bad_entries++;
+			}
+		}
+		if ((!is_allowed(c, err) || (!err && returned != want_returned)) && !first_bad[0])
 			snprintf(first_bad, sizeof(first_bad),
 				 "%s: code 0x%08lX, in %p/%lu, out %lu, tid %lu, level %ld: "
 				 "error %lu, returned %lu",
@@ -323,6 +428,7 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 		S.tally[i].other += local[i].other;
 	}
 	S.bad_returned += bad_returned;
+	S.bad_entries += bad_entries;
 	if (first_bad[0] && !S.first_bad[0])
 		memcpy(S.first_bad, first_bad, sizeof(first_bad));
 	LeaveCriticalSection(&S.lock);
@@ -394,8 +500,11 @@ static int storm(long requests, int threads, unsigned seed)
 	       "storm: every answer is one SPEC allows for what was sent (%ld were not)%s%s",
 	       unexpected, S.first_bad[0] ? "; first: " : "", S.first_bad);
 	result(S.bad_returned == 0,
-	       "storm: every success returned 0 bytes, as SET's Information is 0 (%ld did not)",
+	       "storm: every success returned its code's bytes: 0 for SET, 8 for GET, 16 for SET_EX, 8 per BATCH entry (%ld did not)",
 	       S.bad_returned);
+	result(S.bad_entries == 0,
+	       "storm: every BATCH entry's result is one SPEC lists, with OldLevel 0 when it failed (%ld were not)",
+	       S.bad_entries);
 	for (c = 0; c < C_COUNT; c++) {
 		if (!S.tally[c].count[0])
 			result(0, "storm: no request of the class \"%s\" was sent", class_name[c]);

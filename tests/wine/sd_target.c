@@ -2,10 +2,12 @@
 /*
  * sd_target.c - a process with threads to aim SecondDriverClient at.
  *
- *   sd_target.exe <seconds>
+ *   sd_target.exe <seconds> [waiters]
  *
  * Plays the part of the seed's Notepad. Prints, one per line, and flushes:
+ *   pid=<id>          this process
  *   tid=<id>          a thread that waits (blocks) until the process ends
+ *                     (with waiters > 1, that many such threads; the first's)
  *   exited_tid=<id>   a thread that has already exited (handle closed)
  *   ready
  * then sleeps <seconds> (default 60) and exits.
@@ -32,24 +34,38 @@ static DWORD WINAPI quitter(LPVOID arg)
 int main(int argc, char **argv)
 {
 	DWORD seconds = argc > 1 ? (DWORD)strtoul(argv[1], NULL, 10) : 60;
-	DWORD tid, gone_tid;
-	HANDLE t, gone;
+	DWORD waiters = argc > 2 ? (DWORD)strtoul(argv[2], NULL, 10) : 1;
+	DWORD tid = 0, gone_tid, i;
+	HANDLE t[64], gone;
 
+	if (waiters < 1 || waiters > 64)
+		waiters = 1;
 	stop_event = CreateEventW(NULL, TRUE, FALSE, NULL);
-	t = CreateThread(NULL, 0, waiter, NULL, 0, &tid);
+	for (i = 0; i < waiters; i++) {
+		DWORD id;
+
+		t[i] = CreateThread(NULL, 0, waiter, NULL, 0, &id);
+		if (!t[i]) {
+			fprintf(stderr, "sd_target: CreateThread failed: %lu\n", GetLastError());
+			return 1;
+		}
+		if (i == 0)
+			tid = id;
+	}
 	gone = CreateThread(NULL, 0, quitter, NULL, 0, &gone_tid);
-	if (!stop_event || !t || !gone) {
+	if (!stop_event || !gone) {
 		fprintf(stderr, "sd_target: CreateThread failed: %lu\n", GetLastError());
 		return 1;
 	}
 	WaitForSingleObject(gone, INFINITE);
 	CloseHandle(gone);
 
-	printf("tid=%lu\nexited_tid=%lu\nready\n", tid, gone_tid);
+	printf("pid=%lu\ntid=%lu\nexited_tid=%lu\nready\n", GetCurrentProcessId(), tid,
+	       gone_tid);
 	fflush(stdout);
 
 	Sleep(seconds * 1000);
 	SetEvent(stop_event);
-	WaitForSingleObject(t, INFINITE);
+	WaitForMultipleObjects(waiters, t, TRUE, INFINITE);
 	return 0;
 }
