@@ -57,8 +57,8 @@ KLDFLAGS  := /driver:wdm /subsystem:native /entry:GsDriverEntry /nodefaultlib \
 # Debian's python3-pefile is seen by Debian's own python3 only.
 PYTHON    := /usr/bin/python3
 
-DRIVER_SRC := driver/SecondDriver.c driver/sd_access.c driver/sd_host.c driver/sd_ioctl.c \
-              driver/sd_capture.c driver/sd_gs.c
+DRIVER_SRC := driver/SecondDriver.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
+              driver/sd_ioctl.c driver/sd_capture.c driver/sd_gs.c
 # Objects also depend on this Makefile, so changed flags rebuild them.
 DRIVER_HDR := include/seconddriver.h $(wildcard driver/*.h) Makefile
 
@@ -189,7 +189,8 @@ $(BIN)/sd_probe_test.exe: $(WIN)/probe/sd_probe_test.obj $(REL)/sd_capture.obj $
 	    /nxcompat /out:$@ $^
 
 # The driver's sources that never touch an IRP, built for this host.
-DRIVER_LOGIC := driver/sd_ioctl.c driver/sd_access.c driver/sd_host.c driver/sd_gs.c
+DRIVER_LOGIC := driver/sd_ioctl.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
+                driver/sd_gs.c
 
 $(NATIVE)/test_native: tests/native/test_native.c tests/native/fake_kernel.c \
 		$(DRIVER_LOGIC) client/sd_args.c client/sd_json.c linux/sd_map.c linux/sd_map.h \

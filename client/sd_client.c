@@ -24,7 +24,8 @@ enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
 struct options {
 	int json;
-	int undo;
+	int undo;	/* apply --undo */
+	int base;	/* set --base */
 };
 
 struct command {
@@ -227,7 +228,7 @@ static int cmd_set(char **args, const struct options *o)
 	row.tid = tid;
 	row.priority = level;
 	row.changed = 1;
-	err = sd_set_priority_ex(dev, tid, level, &row.old);
+	err = sd_set_priority_ex(dev, tid, level, o->base ? SD_SET_EX_BASE : 0, &row.old);
 	sd_close(dev);
 	if (err) {
 		report("setting the priority", err);
@@ -239,7 +240,8 @@ static int cmd_set(char **args, const struct options *o)
 	else
 		printf("Thread %lu: priority %ld -> %ld\n", (unsigned long)tid, (long)row.old,
 		       (long)level);
-	note_level(level);
+	if (!o->base)
+		note_level(level);
 	return EXIT_OK;
 }
 
@@ -429,7 +431,8 @@ static int cmd_apply(char **args, const struct options *o)
 
 static const struct command commands[] = {
 	{ "get", "<tid>", 1, cmd_get, "print a thread's priority" },
-	{ "set", "<tid> <priority>", 2, cmd_set, "set it, and print the one before" },
+	{ "set", "[--base] <tid> <priority>", 2, cmd_set,
+	  "set it, and print the one before (--base: as the thread's base, which lasts)" },
 	{ "threads", "<pid>", 1, cmd_threads, "print each thread of a process" },
 	{ "boost-process", "<pid> <priority>", 2, cmd_boost_process,
 	  "set every thread of a process, in one request" },
@@ -474,7 +477,7 @@ static int seed(int argc, char **argv, const char *prog)
 int main(int argc, char **argv)
 {
 	const char *prog = argc > 0 && argv[0] ? argv[0] : "SecondDriverClient";
-	struct options o = { 0, 0 };
+	struct options o = { 0, 0, 0 };
 	char *rest[8];
 	int i, n = 0;
 
@@ -484,6 +487,8 @@ int main(int argc, char **argv)
 			o.json = 1;
 		else if (!strcmp(argv[i], "--undo"))
 			o.undo = 1;
+		else if (!strcmp(argv[i], "--base"))
+			o.base = 1;
 		else if (n < 8)
 			rest[n++] = argv[i];
 		else
@@ -495,7 +500,8 @@ int main(int argc, char **argv)
 		for (c = commands; c->name; c++) {
 			if (strcmp(rest[0], c->name))
 				continue;
-			if (n - 1 != c->nargs || (o.undo && c->run != cmd_apply)) {
+			if (n - 1 != c->nargs || (o.undo && c->run != cmd_apply) ||
+			    (o.base && c->run != cmd_set)) {
 				fprintf(stderr, "SecondDriverClient: %s takes %s\n", c->name, c->args);
 				usage(stderr, prog);
 				return EXIT_USAGE;
@@ -503,8 +509,8 @@ int main(int argc, char **argv)
 			return c->run(rest + 1, &o);
 		}
 	}
-	if (o.json || o.undo) {
-		fprintf(stderr, "SecondDriverClient: --json and --undo go with a command\n");
+	if (o.json || o.undo || o.base) {
+		fprintf(stderr, "SecondDriverClient: --json, --undo and --base go with a command\n");
 		usage(stderr, prog);
 		return EXIT_USAGE;
 	}

@@ -38,8 +38,9 @@ int sd_set_priority(struct sd_device *dev, const ThreadData *td);
 /* GET_PRIORITY: *level, or the error. */
 int sd_get_priority(struct sd_device *dev, sd_u32 tid, sd_s32 *level);
 
-/* SET_PRIORITY_EX without flags: *old, or the error. */
-int sd_set_priority_ex(struct sd_device *dev, sd_u32 tid, sd_s32 level, sd_s32 *old);
+/* SET_PRIORITY_EX with flags (SD_SET_EX_*): *old, or the error. */
+int sd_set_priority_ex(struct sd_device *dev, sd_u32 tid, sd_s32 level, sd_u32 flags,
+		       sd_s32 *old);
 
 /* SET_PRIORITY_BATCH of n (1..SD_BATCH_MAX) entries: results[n], or the error. */
 int sd_set_priority_batch(struct sd_device *dev, const SdBatchEntry *entries, sd_u32 n,

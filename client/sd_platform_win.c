@@ -81,9 +81,10 @@ int sd_get_priority(struct sd_device *dev, sd_u32 tid, sd_s32 *level)
 	return 0;
 }
 
-int sd_set_priority_ex(struct sd_device *dev, sd_u32 tid, sd_s32 level, sd_s32 *old)
+int sd_set_priority_ex(struct sd_device *dev, sd_u32 tid, sd_s32 level, sd_u32 flags,
+		       sd_s32 *old)
 {
-	SdSetPriorityEx x = { tid, level, 0, 0 };
+	SdSetPriorityEx x = { tid, level, flags, 0 };
 	DWORD returned = 0;
 
 	if (level >= SD_PRIORITY_REALTIME_MIN)

@@ -7,7 +7,9 @@
  */
 #include "sd_ioctl.h"
 #include "sd_access.h"
+#include "sd_base.h"
 #include "sd_capture.h"
+#include "sd_host.h"
 
 const SD_IOCTL_ENTRY SdIoctlTable[] = {
 	{ IOCTL_SECOND_DRIVER_SET_PRIORITY, FILE_WRITE_DATA, sizeof(ThreadData), 0,
@@ -49,15 +51,17 @@ NTSTATUS SdValidateThreadData(const ThreadData *Data)
 /*
  * SdSetThreadLevel - look up ThreadId, check that the requestor could set it
  * from user mode (sd_access.h), and set it to Level, which the caller has
- * validated. A non-zero ProcessId must own the thread, or the thread is
- * left alone with STATUS_INVALID_CID. *OldLevel gets the level
- * KeSetPriorityThread reports the thread had (Wine's stub reports the new
- * one). The lookup's reference is dropped on every path.
+ * validated: its current priority, or with Base its base priority
+ * (sd_base.h). A non-zero ProcessId must own the thread, or the thread is
+ * left alone with STATUS_INVALID_CID. *OldLevel gets the thread's priority
+ * before: what KeSetPriorityThread reports (Wine's stub reports the new
+ * one), or KeQueryPriorityThread's for a base. The lookup's reference is
+ * dropped on every path.
  */
 SD_PAGED_CODE
 static NTSTATUS SdSetThreadLevel(_In_ sd_u32 ThreadId, _In_ sd_s32 Level,
-				 _In_ sd_u32 ProcessId, _In_ KPROCESSOR_MODE RequestorMode,
-				 _Out_ sd_s32 *OldLevel)
+				 _In_ sd_u32 ProcessId, _In_ BOOLEAN Base,
+				 _In_ KPROCESSOR_MODE RequestorMode, _Out_ sd_s32 *OldLevel)
 {
 	PETHREAD thread;
 	NTSTATUS status;
@@ -74,8 +78,14 @@ static NTSTATUS SdSetThreadLevel(_In_ sd_u32 ThreadId, _In_ sd_s32 Level,
 		status = STATUS_INVALID_CID;
 	else
 		status = SdCheckThreadAccess(thread, RequestorMode, Level);
-	if (NT_SUCCESS(status))
+	if (NT_SUCCESS(status) && Base) {
+		*OldLevel = (sd_s32)KeQueryPriorityThread((PKTHREAD)thread);
+		status = SdSetThreadBase(thread, Level);
+		if (!NT_SUCCESS(status))
+			*OldLevel = 0;
+	} else if (NT_SUCCESS(status)) {
 		*OldLevel = (sd_s32)KeSetPriorityThread((PKTHREAD)thread, (KPRIORITY)Level);
+	}
 	ObDereferenceObject(thread);
 	return status;
 }
@@ -109,7 +119,7 @@ NTSTATUS SdSetPriority(const SD_REQUEST *Request, ULONG_PTR *Information)
 	if (!NT_SUCCESS(status))
 		return status;
 
-	status = SdSetThreadLevel(data.ThreadId, data.Priority, 0,
+	status = SdSetThreadLevel(data.ThreadId, data.Priority, 0, FALSE,
 				  Request->RequestorMode, &old);
 	if (!NT_SUCCESS(status))
 		return status;
@@ -155,8 +165,10 @@ NTSTATUS SdGetPriorityHandler(const SD_REQUEST *Request, ULONG_PTR *Information)
 
 /*
  * IOCTL_SECOND_DRIVER_SET_PRIORITY_EX: SET, with flags, answering the level
- * the thread had. An unknown flag is invalid; the reserved base-priority
- * flag is not supported yet.
+ * the thread had. An unknown flag is invalid. With SD_SET_EX_BASE the level
+ * becomes the thread's base (sd_base.h); not under Wine, whose
+ * ProcessBasicInformation reports the priority class (2 for normal) where
+ * Windows reports the base priority (8), so no increment can be computed.
  */
 _Use_decl_annotations_
 SD_PAGED_CODE
@@ -171,12 +183,13 @@ NTSTATUS SdSetPriorityExHandler(const SD_REQUEST *Request, ULONG_PTR *Informatio
 	*Information = 0;
 	if (set.Flags & ~SD_SET_EX_FLAGS_KNOWN)
 		return STATUS_INVALID_PARAMETER;
-	if (set.Flags & SD_SET_EX_BASE)
+	if ((set.Flags & SD_SET_EX_BASE) && SdHost.Wine)
 		return STATUS_NOT_SUPPORTED;
 	status = SdValidateThreadData(&data);
 	if (!NT_SUCCESS(status))
 		return status;
-	status = SdSetThreadLevel(set.ThreadId, set.Priority, 0, Request->RequestorMode,
+	status = SdSetThreadLevel(set.ThreadId, set.Priority, 0,
+				  (set.Flags & SD_SET_EX_BASE) != 0, Request->RequestorMode,
 				  &set.OldLevel);
 	if (!NT_SUCCESS(status))
 		return status;
@@ -229,7 +242,7 @@ NTSTATUS SdSetPriorityBatchHandler(const SD_REQUEST *Request, ULONG_PTR *Informa
 			result.Status = SdValidateThreadData(&data);
 		if (NT_SUCCESS(result.Status))
 			result.Status = SdSetThreadLevel(entry.ThreadId, entry.Priority,
-							 entry.ProcessId,
+							 entry.ProcessId, FALSE,
 							 Request->RequestorMode,
 							 &result.OldLevel);
 		changed += NT_SUCCESS(result.Status);

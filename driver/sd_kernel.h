@@ -24,6 +24,9 @@
 #include <ntddk.h>
 #include <stdarg.h>
 #define SD_WINDOWS_KERNEL 1
+#ifndef PROCESS_QUERY_LIMITED_INFORMATION	/* the WDK has it; mingw's DDK does not */
+#define PROCESS_QUERY_LIMITED_INFORMATION 0x1000
+#endif
 #endif
 
 #include "seconddriver.h"
@@ -80,6 +83,7 @@
  */
 #if defined(SD_WINDOWS_KERNEL)
 #define SD_THREAD_OBJECT_TYPE ((POBJECT_TYPE)PsThreadType)
+#define SD_PROCESS_OBJECT_TYPE ((POBJECT_TYPE)PsProcessType)	/* the same */
 #endif
 
 /* The CPU's time-stamp counter (the native tests supply their own). */

@@ -207,9 +207,11 @@ typedef struct SdSetPriorityEx {
 } SdSetPriorityEx;
 
 /*
- * Reserved for a base-priority option (Windows: a level that does not
- * decay, within what the thread's priority class allows). Until it exists,
- * a request with this bit set is refused: STATUS_NOT_SUPPORTED, EOPNOTSUPP.
+ * The base-priority option. Windows: the level becomes the thread's base
+ * priority, which does not decay, if it is within two of its process's base
+ * (6..10 for a normal-class process); else STATUS_INVALID_PARAMETER. Under
+ * Wine, STATUS_NOT_SUPPORTED. Linux: every level lasts anyway, and the flag
+ * changes nothing. docs/SPEC.md 5.1.
  */
 #define SD_SET_EX_BASE        0x1u
 #define SD_SET_EX_FLAGS_KNOWN SD_SET_EX_BASE

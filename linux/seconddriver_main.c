@@ -218,7 +218,8 @@ static long sd_ioctl_get_priority(struct file *file, void __user *arg)
 /*
  * SET_PRIORITY_EX: SET with flags, answering the level before. The struct is
  * written back unchanged before the change, so that one that cannot be
- * written gets EFAULT with nothing changed.
+ * written gets EFAULT with nothing changed. The base flag is accepted: a
+ * Linux level does not decay, so it is a base already.
  */
 static long sd_ioctl_set_priority_ex(struct file *file, void __user *arg)
 {
@@ -230,10 +231,9 @@ static long sd_ioctl_set_priority_ex(struct file *file, void __user *arg)
 		return ret;
 	if (copy_from_user(&x, arg, sizeof(x)) || copy_to_user(arg, &x, sizeof(x)))
 		return -EFAULT;
+	/* SD_SET_EX_BASE: every level lasts here, so it changes nothing. */
 	if (x.Flags & ~SD_SET_EX_FLAGS_KNOWN)
 		return -EINVAL;
-	if (x.Flags & SD_SET_EX_BASE)
-		return -EOPNOTSUPP;
 	ret = sd_set_one(x.ThreadId, x.Priority, 0, &x.OldLevel);
 	if (ret)
 		return ret;

@@ -322,7 +322,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (fake.derefs != (NT_SUCCESS(fake.lookup_status) ? fake.lookups : 0))
 		die("a successful lookup was not dereferenced exactly once", code, st);
 	if (fake.handles != 0)
-		die("a thread handle was left open", code, st);
+		die("a handle was left open", code, st);
+	if (fake.process_refs != 0)
+		die("a process reference was kept", code, st);
 	if (NT_SUCCESS(st) && r.HandleAccessKnown && SdFindIoctl(code) &&
 	    (r.HandleAccess & SdFindIoctl(code)->HandleAccess) != SdFindIoctl(code)->HandleAccess)
 		die("a request succeeded on a handle without the code's access", code, st);

@@ -17,7 +17,12 @@
 struct fake_state fake;
 struct _FAKE_OBJECT_TYPE {
 	int unused;
-} fake_thread_type;
+} fake_thread_type, fake_process_type;
+
+/* The one process PsLookupProcessByProcessId finds. */
+struct _FAKE_PROCESS {
+	int unused;
+} fake_process;
 
 /* PETHREAD points at a scripted thread. */
 struct _FAKE_THREAD {
@@ -29,6 +34,8 @@ void fake_reset(void)
 	memset(&fake, 0, sizeof(fake));
 	fake.lookup_status = STATUS_SUCCESS;
 	fake.capture_status = STATUS_SUCCESS;
+	fake.process_status = STATUS_SUCCESS;
+	fake.process_base = 8;
 	fake.table[0].priority = 8;
 }
 
@@ -84,9 +91,49 @@ HANDLE PsGetThreadProcessId(PETHREAD Thread)
 
 void ObDereferenceObject(PVOID Object)
 {
-	(void)Object;
+	if (Object == (PVOID)&fake_process) {
+		fake.process_refs--;
+		return;
+	}
 	fake.derefs++;
 	fake.refs--;
+}
+
+NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process)
+{
+	(void)ProcessId;
+	fake.process_lookups++;
+	if (!NT_SUCCESS(fake.process_status))
+		return fake.process_status;
+	fake.process_refs++;
+	*Process = &fake_process;
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS ZwQueryInformationProcess(HANDLE Process, PROCESSINFOCLASS Class, PVOID Info,
+				   ULONG Length, ULONG *ReturnLength)
+{
+	PROCESS_BASIC_INFORMATION *pbi = Info;
+
+	(void)Process;
+	if (ReturnLength)
+		*ReturnLength = 0;
+	if (Class != ProcessBasicInformation || Length != sizeof(*pbi))
+		return STATUS_INVALID_PARAMETER;
+	memset(pbi, 0, sizeof(*pbi));
+	pbi->BasePriority = fake.process_base;
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS ZwSetInformationThread(HANDLE Thread, THREADINFOCLASS Class, PVOID Info,
+				ULONG Length)
+{
+	(void)Thread;
+	if (Class != ThreadBasePriority || Length != sizeof(LONG))
+		return STATUS_INVALID_PARAMETER;
+	fake.base_sets++;
+	memcpy(&fake.base_increment, Info, sizeof(LONG));
+	return STATUS_SUCCESS;
 }
 
 BOOLEAN PsIsSystemThread(PETHREAD Thread)
@@ -102,6 +149,14 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,
 	(void)Object;
 	(void)HandleAttributes;
 	(void)PassedAccessState;
+	/* The requestor's opens are the access checks; KernelMode ones are
+	 * the driver's own, which its privilege never refuses. */
+	if (AccessMode == KernelMode && (HandleAttributes & OBJ_KERNEL_HANDLE)) {
+		fake.kernel_open_access = DesiredAccess;
+		fake.handles++;
+		*Handle = (HANDLE)(uintptr_t)0x1234;
+		return STATUS_SUCCESS;
+	}
 	fake.opens++;
 	fake.open_access = DesiredAccess;
 	fake.open_type = ObjectType;

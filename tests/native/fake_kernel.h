@@ -18,6 +18,7 @@ typedef int32_t NTSTATUS;
 typedef uint32_t ULONG;
 typedef int32_t LONG;
 typedef uint16_t USHORT;
+
 typedef unsigned char BOOLEAN;
 typedef unsigned char UCHAR;
 typedef uint32_t ACCESS_MASK;
@@ -32,6 +33,7 @@ typedef HANDLE *PHANDLE;
 typedef int32_t KPRIORITY;
 typedef char KPROCESSOR_MODE;
 typedef struct _FAKE_THREAD *PETHREAD, *PKTHREAD;
+typedef struct _FAKE_PROCESS *PEPROCESS;
 
 enum { KernelMode = 0, UserMode = 1 };
 
@@ -55,6 +57,9 @@ enum { KernelMode = 0, UserMode = 1 };
 #define FILE_WRITE_DATA                 0x0002
 #define THREAD_SET_LIMITED_INFORMATION  0x0400
 #define THREAD_QUERY_LIMITED_INFORMATION 0x0800
+#define THREAD_SET_INFORMATION          0x0020
+#define PROCESS_QUERY_LIMITED_INFORMATION 0x1000
+#define OBJ_KERNEL_HANDLE               0x0200
 #define METHOD_BUFFERED                 0
 #define METHOD_NEITHER                  3
 #define SE_INC_BASE_PRIORITY_PRIVILEGE  14
@@ -89,8 +94,20 @@ static inline LUID RtlConvertLongToLuid(LONG v)
 	return l;
 }
 
-extern struct _FAKE_OBJECT_TYPE fake_thread_type;
+extern struct _FAKE_OBJECT_TYPE fake_thread_type, fake_process_type;
 #define SD_THREAD_OBJECT_TYPE (&fake_thread_type)
+#define SD_PROCESS_OBJECT_TYPE (&fake_process_type)
+
+typedef enum { ProcessBasicInformation = 0 } PROCESSINFOCLASS;
+typedef enum { ThreadBasePriority = 3 } THREADINFOCLASS;
+typedef struct {
+	NTSTATUS ExitStatus;
+	void *PebBaseAddress;
+	ULONG_PTR AffinityMask;
+	KPRIORITY BasePriority;
+	ULONG_PTR UniqueProcessId;
+	ULONG_PTR InheritedFromUniqueProcessId;
+} PROCESS_BASIC_INFORMATION;
 
 NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread);
 KPRIORITY KeSetPriorityThread(PKTHREAD Thread, KPRIORITY Priority);
@@ -103,6 +120,11 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,
 			       ACCESS_MASK DesiredAccess, POBJECT_TYPE ObjectType,
 			       KPROCESSOR_MODE AccessMode, PHANDLE Handle);
 NTSTATUS ZwClose(HANDLE Handle);
+NTSTATUS PsLookupProcessByProcessId(HANDLE ProcessId, PEPROCESS *Process);
+NTSTATUS ZwQueryInformationProcess(HANDLE Process, PROCESSINFOCLASS Class, PVOID Info,
+				   ULONG Length, ULONG *ReturnLength);
+NTSTATUS ZwSetInformationThread(HANDLE Thread, THREADINFOCLASS Class, PVOID Info,
+				ULONG Length);
 BOOLEAN SeSinglePrivilegeCheck(LUID PrivilegeValue, KPROCESSOR_MODE PreviousMode);
 PVOID MmGetSystemRoutineAddress(UNICODE_STRING *SystemRoutineName);
 void KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,

@@ -38,6 +38,8 @@ struct fake_state {
 	NTSTATUS open_status;		/* ObOpenObjectByPointer's answer */
 	int privilege_denied;		/* SeSinglePrivilegeCheck answers FALSE */
 	int wine_exports;		/* MmGetSystemRoutineAddress finds Wine's name */
+	KPRIORITY process_base;		/* ProcessBasicInformation's BasePriority */
+	NTSTATUS process_status;	/* PsLookupProcessByProcessId's answer */
 	/* what happened */
 	int lookups, sets, derefs, captures, logs, queries;
 	int sets_on_exiting;	/* KeSetPriorityThread calls on an exiting thread */
@@ -47,6 +49,10 @@ struct fake_state {
 	POBJECT_TYPE open_type;
 	int privilege_checks;
 	LUID privilege;
+	int process_lookups, process_refs;	/* processes looked up, held now */
+	int base_sets;			/* ZwSetInformationThread(ThreadBasePriority) */
+	LONG base_increment;
+	ACCESS_MASK kernel_open_access;	/* the last KernelMode open's access */
 	int bugchecks;			/* KeBugCheckEx calls (the fake returns) */
 	ULONG bugcheck_code;
 	ULONG_PTR bugcheck_args[4];

@@ -16,6 +16,7 @@
 #include "fake_state.h"
 #include "sd_access.h"
 #include "sd_args.h"
+#include "sd_base.h"
 #include "sd_gs.h"
 #include "sd_host.h"
 #include "sd_ioctl.h"
@@ -266,18 +267,66 @@ static void test_set_ex(void)
 	CHECK(strstr(fake.last_log, "Thread Priority change for 8520 to 31 succeeded! (was 9)"));
 	end();
 
-	begin("set_ex: the base flag is STATUS_NOT_SUPPORTED, any other flag STATUS_INVALID_PARAMETER, before any lookup");
+	begin("set_ex: an unknown flag is STATUS_INVALID_PARAMETER, and the base flag under Wine STATUS_NOT_SUPPORTED, before any lookup");
 	add_thread(8520, 100, 9);
-	x.Flags = SD_SET_EX_BASE;
-	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_NOT_SUPPORTED);
 	x.Flags = 2;
 	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_PARAMETER);
 	x.Flags = SD_SET_EX_BASE | 0x80000000u;
 	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_PARAMETER);
+	SdHost.Wine = TRUE;
+	x.Flags = SD_SET_EX_BASE;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_NOT_SUPPORTED);
+	SdHost.Wine = FALSE;
 	x.Flags = 0;
 	x.Priority = 32;
 	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_PARAMETER);
 	CHECK(info == 0 && fake.lookups == 0 && fake.sets == 0);
+	end();
+
+	begin("set_ex: the base flag makes the level the thread's base (ZwSetInformationThread(ThreadBasePriority), increment level - process base), answers the current priority before");
+	add_thread(8520, 100, 13);
+	fake.process_base = 8;
+	x = (SdSetPriorityEx){ 8520, 10, SD_SET_EX_BASE, -99 };
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_SUCCESS);
+	CHECK(info == 16 && out->OldLevel == 13);
+	CHECK(fake.base_sets == 1 && fake.base_increment == 2 && fake.sets == 0);
+	CHECK(fake.kernel_open_access == THREAD_SET_INFORMATION);
+	CHECK(fake.open_access == THREAD_SET_LIMITED_INFORMATION && fake.open_mode == UserMode);
+	CHECK(fake.refs == 0 && fake.process_refs == 0 && fake.handles == 0);
+	end();
+
+	begin("set_ex: a base more than two from the process's base is STATUS_INVALID_PARAMETER; a refused thread or process changes nothing");
+	add_thread(8520, 100, 13);
+	x = (SdSetPriorityEx){ 8520, 11, SD_SET_EX_BASE, -99 };
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_PARAMETER);
+	x.Priority = 5;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_PARAMETER);
+	fake.process_status = STATUS_INVALID_CID;
+	x.Priority = 9;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_INVALID_CID);
+	fake.process_status = STATUS_SUCCESS;
+	fake.table[0].system = 1;
+	CHECK(buffered(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX, &x, 16, 16, UserMode, &info) == STATUS_ACCESS_DENIED);
+	CHECK(fake.base_sets == 0 && fake.sets == 0 && info == 0);
+	CHECK(fake.refs == 0 && fake.process_refs == 0 && fake.handles == 0);
+	end();
+
+	begin("base: the increment is the level less the process's base, within -2..2, for every class's base");
+	{
+		static const KPRIORITY bases[] = { 4, 6, 8, 10, 13, 24 };
+		size_t b;
+		sd_s32 l;
+
+		for (b = 0; b < sizeof(bases) / sizeof(bases[0]); b++) {
+			for (l = -1; l <= 33; l++) {
+				LONG inc = 99;
+				int reachable = l >= 1 && l <= 31 && l - bases[b] >= -2 && l - bases[b] <= 2;
+
+				CHECK((SdBaseIncrement(bases[b], l, &inc) == STATUS_SUCCESS) == reachable);
+				CHECK(inc == (reachable ? l - bases[b] : 0));
+			}
+		}
+	}
 	end();
 
 	begin("set_ex: short buffers, a missing thread and the access rules answer as SET does, and change nothing");

@@ -199,6 +199,9 @@ out=$(SecondDriverClient set "$tid" 20)
 ok "commands: set prints the level before and after (\"$out\")" test "$out" = "Thread $tid: priority 8 -> 20"
 out=$(SecondDriverClient32 set "$tid" 8)
 ok "commands: the i386 client's set, back to 8 (\"$out\")" test "$out" = "Thread $tid: priority 20 -> 8"
+out=$(SecondDriverClient set --base "$tid" 9 && SecondDriverClient set "$tid" 8)
+ok "commands: set --base works as set on Linux, where levels last (\"$(echo $out)\")" \
+	test "$(echo $out)" = "Thread $tid: priority 8 -> 9 Thread $tid: priority 9 -> 8"
 out=$(SecondDriverClient threads "$P1")
 ok "commands: threads prints one line per thread, each at level 8" \
 	test "$(echo "$out" | grep -c ': priority 8$')" -eq 50

@@ -96,9 +96,9 @@ static const char *ename(int e)
 
 /* --- result table ----------------------------------------------------------- */
 
-enum { E_OK, E_FAULT, E_INVAL, E_SRCH, E_NOTTY, E_BADF, E_OPNOTSUPP, E_OTHER, E_N };
+enum { E_OK, E_FAULT, E_INVAL, E_SRCH, E_NOTTY, E_BADF, E_OTHER, E_N };
 static const char *const ecol_name[E_N] = {
-	"0", "EFAULT", "EINVAL", "ESRCH", "ENOTTY", "EBADF", "EOPNOTSUPP", "other"
+	"0", "EFAULT", "EINVAL", "ESRCH", "ENOTTY", "EBADF", "other"
 };
 #define A(x) (1u << (x))
 
@@ -111,7 +111,6 @@ static int ecol(int e)
 	case ESRCH: return E_SRCH;
 	case ENOTTY: return E_NOTTY;
 	case EBADF: return E_BADF;
-	case EOPNOTSUPP: return E_OPNOTSUPP;
 	default: return E_OTHER;
 	}
 }
@@ -131,7 +130,7 @@ enum {
 	C_GET,		/* GET, a writable buffer, any id: 0 or ESRCH */
 	C_SETEX,	/* SET_EX, valid level, a pool or storm thread: 0 */
 	C_SETEX_SHORT,	/* SET_EX, valid level, a short-lived thread: 0 or ESRCH */
-	C_SETEX_BAD,	/* SET_EX, a bad level (any id) or a flag: EINVAL, EOPNOTSUPP */
+	C_SETEX_BAD,	/* SET_EX, a bad level (any id) or an unknown flag: EINVAL */
 	C_BATCH,	/* BATCH of 1..16 entries under the rule: 0, each entry checked */
 	C_BATCH_BAD,	/* BATCH with a bad header: EINVAL */
 	C_EXT_BADPTR,	/* GET/SET_EX/BATCH, an unreadable argument or array: EFAULT */
@@ -146,7 +145,7 @@ static const char *const class_name[C_N] = {
 static const unsigned class_allowed[C_N] = {
 	A(E_OK), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL), A(E_FAULT),
 	A(E_NOTTY), A(E_NOTTY), 0 /* per pointer */, A(E_NOTTY),
-	A(E_OK) | A(E_SRCH), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL) | A(E_OPNOTSUPP),
+	A(E_OK) | A(E_SRCH), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL),
 	A(E_OK), A(E_INVAL), A(E_FAULT)
 };
 
@@ -791,10 +790,10 @@ static void build_ext(struct stormer *me, struct req *r)
 			x.ThreadId = (sd_u32)any_tid(s);
 			x.Priority = bad_level(s);
 		} else {
-			r->cls = C_SETEX_BAD;	/* a flag: refused before the lookup */
+			r->cls = C_SETEX_BAD;	/* an unknown flag: refused before the lookup */
 			x.ThreadId = (sd_u32)pool[rnd(s, POOL)].tid;
 			x.Priority = valid_level(s, SD_PRIORITY_MAX);
-			x.Flags = rnd(s, 2) ? SD_SET_EX_BASE : 1u << (1 + rnd(s, 31));
+			x.Flags = 1u << (1 + rnd(s, 31));
 		}
 		r->ptrk = P_BUF;
 		memcpy(me->buf, &x, sizeof(x));

@@ -158,6 +158,9 @@ check "commands: get prints \"Thread <tid>: priority 15\" (15: Wine's KeQueryPri
 out=$(wrun "$CLIENT" set "$TARGET_TID" 22)
 check "commands: set prints \"priority 22 -> 22\": Wine's KeSetPriorityThread returns the new level, not the old ($out)" \
 	[ "$out" = "Thread $TARGET_TID: priority 22 -> 22" ]
+wine "$CLIENT" set --base "$TARGET_TID" 9 >"$SD_WORK/c.out" 2>&1; rc=$?
+check "commands: set --base exits 1 with error 50 under Wine (its ProcessBasicInformation gives the class, not the base; Windows sets the base)" \
+	eval '[ "$rc" -eq 1 ] && grep -q "error 50: " "$SD_WORK/c.out"'
 check "commands: threads lists the target's 9 threads (8 waiting, and its main thread) ($nthreads)" \
 	[ "$nthreads" -eq 9 ]
 before=$(stubs 17)

@@ -145,7 +145,8 @@ static int run_codes(sd_u32 live, sd_u32 pid)
 		    "set_ex: answers 16 bytes; OldLevel is 20, the new level, because Wine's KeSetPriorityThread returns it (Windows returns the old)", err);
 	x = (SdSetPriorityEx){ live, 20, SD_SET_EX_BASE, -1 };
 	err = io(rw, SETEX, &x, sizeof(x), &x, sizeof(x), &ret);
-	codes_check(err == ERROR_NOT_SUPPORTED, "set_ex: the reserved base flag gets 50 (STATUS_NOT_SUPPORTED)", err);
+	codes_check(err == ERROR_NOT_SUPPORTED,
+		    "set_ex: the base flag gets 50 under Wine (STATUS_NOT_SUPPORTED): Wine's ProcessBasicInformation reports the priority class, not the base priority the increment needs", err);
 	x = (SdSetPriorityEx){ live, 20, 2, -1 };
 	err = io(rw, SETEX, &x, sizeof(x), &x, sizeof(x), &ret);
 	codes_check(err == ERROR_INVALID_PARAMETER, "set_ex: an unknown flag gets 87", err);
