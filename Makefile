@@ -43,7 +43,7 @@ KCC       := clang --target=x86_64-pc-windows-msvc -fgnuc-version=4.2.1 \
 # -fstack-protector-strong: on the MSVC target, the /GS stack cookies
 #   (driver/sd_gs.c supplies the cookie and its check).
 KCFLAGS   := $(WARN) -D_AMD64_ -DNTDDI_VERSION=0x0A000000 -D_WIN32_WINNT=0x0A00 \
-             -D_KERNEL_MODE -fstack-protector-strong \
+             -D_KERNEL_MODE -DPOOL_TAGGING -fstack-protector-strong \
              -D__INTRINSIC_DEFINED_InterlockedBitTestAndSet \
              -D__INTRINSIC_DEFINED_InterlockedBitTestAndReset \
              -isystem $(DDK_INC) -isystem $(MINGW_INC) -Iinclude -Idriver
@@ -58,22 +58,23 @@ KLDFLAGS  := /driver:wdm /subsystem:native /entry:GsDriverEntry /nodefaultlib \
 PYTHON    := /usr/bin/python3
 
 DRIVER_SRC := driver/SecondDriver.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
-              driver/sd_ioctl.c driver/sd_capture.c driver/sd_gs.c
+              driver/sd_ioctl.c driver/sd_log.c driver/sd_capture.c driver/sd_gs.c
 # Objects also depend on this Makefile, so changed flags rebuild them.
-DRIVER_HDR := include/seconddriver.h $(wildcard driver/*.h) Makefile
+DRIVER_HDR := include/seconddriver.h include/sd_logring.h $(wildcard driver/*.h) Makefile
 
 # --- user mode: clang's GNU target with mingw-w64's CRT (SEH in C) ----------
 UCC       := clang --target=x86_64-w64-windows-gnu -fms-extensions \
              -fasynchronous-unwind-tables -fuse-ld=lld -L$(MINGW_GCC_LIB)
 UCFLAGS   := $(WARN) -O1 -Iinclude -Iclient
 
-CLIENT_SRC := client/sd_client.c client/sd_args.c client/sd_json.c
+CLIENT_SRC := client/sd_client.c client/sd_args.c client/sd_json.c client/sd_decode.c \
+              client/sd_service.c
 
 # --- Linux user space: static, for the busybox VM; i386 for compat_ioctl ---
 LCC       := gcc
 LCFLAGS   := $(WARN) -O2 -static -Iinclude -Iclient
 LINUX_BINS := $(LNX)/SecondDriverClient $(LNX)/SecondDriverClient32 $(LNX)/sd_vmext $(LNX)/sd_vmext32 \
-              $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_bench \
+              $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_vmlog $(LNX)/sd_vmlog32 $(LNX)/sd_bench \
               $(LNX)/sd_stress $(LNX)/sd_stress32
 
 # --- native unit tests -------------------------------------------------------
@@ -94,7 +95,7 @@ all: driver client wine-tests native fuzz linux-user
 driver: $(REL)/SecondDriver.sys $(DBG)/SecondDriver.sys
 client: $(BIN)/SecondDriverClient.exe
 wine-tests: $(BIN)/sd_target.exe $(BIN)/sd_wine_tests.exe $(BIN)/sd_probe_test.exe \
-            $(BIN)/sd_stress.exe $(BIN)/sd_check.exe
+            $(BIN)/sd_stress.exe $(BIN)/sd_check.exe $(BIN)/sd_wine_log.exe
 native: $(NATIVE)/test_native
 fuzz: $(FUZZ)/fuzz_ioctl $(FUZZ)/fuzz_map $(FUZZ)/fuzz_json
 linux-user: $(LINUX_BINS)
@@ -166,6 +167,11 @@ $(BIN)/sd_check.exe: tests/windows/sd_check.c tests/lib/sd_report.h include/seco
 	@mkdir -p $(@D)
 	$(UCC) $(UCFLAGS) -Itests/lib $< -ladvapi32 -lntdll -o $@
 
+$(BIN)/sd_wine_log.exe: tests/wine/sd_wine_log.c tests/lib/sd_report.h tests/lib/sd_logcheck.h \
+		include/seconddriver.h
+	@mkdir -p $(@D)
+	$(UCC) $(UCFLAGS) -Itests/lib $< -o $@
+
 $(BIN)/sd_stress.exe: tests/wine/sd_stress.c tests/lib/sd_report.h include/seconddriver.h
 	@mkdir -p $(@D)
 	$(UCC) $(UCFLAGS) -Itests/lib $< -ladvapi32 -o $@
@@ -190,14 +196,16 @@ $(BIN)/sd_probe_test.exe: $(WIN)/probe/sd_probe_test.obj $(REL)/sd_capture.obj $
 
 # The driver's sources that never touch an IRP, built for this host.
 DRIVER_LOGIC := driver/sd_ioctl.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
-                driver/sd_gs.c
+                driver/sd_log.c driver/sd_gs.c
 
-$(NATIVE)/test_native: tests/native/test_native.c tests/native/fake_kernel.c \
-		$(DRIVER_LOGIC) client/sd_args.c client/sd_json.c linux/sd_map.c linux/sd_map.h \
+$(NATIVE)/test_native: tests/native/test_native.c tests/native/test_log.c tests/native/fake_kernel.c \
+		$(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
+		client/sd_service.c linux/sd_map.c linux/sd_map.h \
 		tests/native/*.h $(DRIVER_HDR) client/*.h
 	@mkdir -p $(@D)
-	$(HOSTCC) $(NCFLAGS) tests/native/test_native.c tests/native/fake_kernel.c \
-	    $(DRIVER_LOGIC) client/sd_args.c client/sd_json.c linux/sd_map.c -o $@
+	$(HOSTCC) $(NCFLAGS) tests/native/test_native.c tests/native/test_log.c \
+	    tests/native/fake_kernel.c $(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
+	    client/sd_service.c linux/sd_map.c -o $@
 
 # The fuzzers build the driver's and the module's own sources.
 $(FUZZ)/fuzz_ioctl: tests/fuzz/fuzz_ioctl.c tests/native/fake_kernel.c $(DRIVER_LOGIC) \
@@ -226,15 +234,15 @@ $(LNX)/SecondDriverClient32: $(LINUX_CLIENT) client/*.h include/seconddriver.h M
 
 # The VM's test programs, each in a 64-bit and an i386 build.
 VM_PROG_DEPS := tests/vm/sd_sched_attr.h tests/vm/sd_target.h tests/vm/sd_vmlib.h \
-                include/seconddriver.h Makefile
+                tests/lib/sd_logcheck.h include/seconddriver.h Makefile
 
 $(LNX)/sd_%: tests/vm/sd_%.c $(VM_PROG_DEPS)
 	@mkdir -p $(@D)
-	$(LCC) $(LCFLAGS) -Itests/vm -pthread $< -o $@
+	$(LCC) $(LCFLAGS) -Itests/vm -Itests/lib -pthread $< -o $@
 
 $(LNX)/sd_%32: tests/vm/sd_%.c $(VM_PROG_DEPS)
 	@mkdir -p $(@D)
-	$(LCC) -m32 $(LCFLAGS) -Itests/vm -pthread $< -o $@
+	$(LCC) -m32 $(LCFLAGS) -Itests/vm -Itests/lib -pthread $< -o $@
 
 $(LNX)/sd_bench: bench/sd_bench.c tests/vm/sd_sched_attr.h tests/vm/sd_target.h include/seconddriver.h \
 		linux/sd_map.c linux/sd_map.h Makefile

@@ -17,22 +17,36 @@
 #include <string.h>
 
 #include "sd_args.h"
+#include "sd_decode.h"
 #include "sd_json.h"
 #include "sd_platform.h"
+#include "sd_service.h"
 
 enum { EXIT_OK = 0, EXIT_FAILED = 1, EXIT_USAGE = 2 };
 
+/* The options; each command takes the ones its mask names. */
+enum {
+	OPT_JSON = 1 << 0,
+	OPT_UNDO = 1 << 1,	/* apply --undo */
+	OPT_BASE = 1 << 2,	/* set --base */
+	OPT_FOLLOW = 1 << 3,	/* log --follow */
+	OPT_SINCE = 1 << 4,	/* log --since N */
+	OPT_WINDOWS = 1 << 5,	/* decode --windows */
+	OPT_LINUX = 1 << 6,	/* decode --linux */
+};
+
 struct options {
-	int json;
-	int undo;	/* apply --undo */
-	int base;	/* set --base */
+	unsigned given;		/* OPT_* */
+	int json, undo, base, follow;
+	sd_u64 since;		/* --since: the first record wanted */
 };
 
 struct command {
 	const char *name;
 	const char *args;
-	int nargs;
-	int (*run)(char **args, const struct options *o);
+	int min_args, max_args;
+	unsigned options;	/* the OPT_* it takes */
+	int (*run)(char **args, int nargs, const struct options *o);
 	const char *help;
 };
 
@@ -50,9 +64,10 @@ static void usage(FILE *f, const char *prog)
 		"commands:\n",
 		prog, prog, SD_PRIORITY_MIN, SD_PRIORITY_MAX, sd_device_display_name);
 	for (i = 0; commands[i].name; i++)
-		fprintf(f, "  %-15s %-22s %s\n", commands[i].name, commands[i].args,
+		fprintf(f, "  %-15s %-34s %s\n", commands[i].name, commands[i].args,
 			commands[i].help);
-	fprintf(f, "  --json prints one JSON document instead of lines.\n");
+	fprintf(f, "  --json prints JSON instead of lines: one document, or for log one\n"
+		   "  object a line.\n");
 }
 
 static void report(const char *what, int err)
@@ -120,13 +135,14 @@ static void print_read(const struct sd_row *row)
 	printf("Thread %lu: priority %ld\n", (unsigned long)row->tid, (long)row->priority);
 }
 
-static int cmd_get(char **args, const struct options *o)
+static int cmd_get(char **args, int nargs, const struct options *o)
 {
 	struct sd_device *dev;
 	struct sd_row row;
 	sd_u32 tid;
 	int err;
 
+	(void)nargs;
 	if (sd_parse_u32(args[0], &tid) || tid == 0)
 		return bad_usage("thread id must be a decimal number from 1 to 4294967295, not \"%s\"",
 				 args[0]);
@@ -163,7 +179,7 @@ static int list(const char *arg, sd_u32 *pid, sd_u32 **tids, size_t *n)
 	return EXIT_OK;
 }
 
-static int cmd_threads(char **args, const struct options *o)
+static int cmd_threads(char **args, int nargs, const struct options *o)
 {
 	struct sd_device *dev;
 	struct sd_row *rows;
@@ -171,6 +187,7 @@ static int cmd_threads(char **args, const struct options *o)
 	sd_u32 pid, *tids;
 	int rc, failed = 0;
 
+	(void)nargs;
 	rc = list(args[0], &pid, &tids, &n);
 	if (rc)
 		return rc;
@@ -208,7 +225,7 @@ static int cmd_threads(char **args, const struct options *o)
 
 /* ---- changing ------------------------------------------------------------------- */
 
-static int cmd_set(char **args, const struct options *o)
+static int cmd_set(char **args, int nargs, const struct options *o)
 {
 	struct sd_device *dev;
 	struct sd_row row;
@@ -216,6 +233,7 @@ static int cmd_set(char **args, const struct options *o)
 	sd_s32 level;
 	int err;
 
+	(void)nargs;
 	if (sd_parse_u32(args[0], &tid) || tid == 0)
 		return bad_usage("thread id must be a decimal number from 1 to 4294967295, not \"%s\"",
 				 args[0]);
@@ -327,7 +345,7 @@ static int run_batch(const SdBatchEntry *entries, size_t n, const struct options
 	return failed ? EXIT_FAILED : EXIT_OK;
 }
 
-static int cmd_boost_process(char **args, const struct options *o)
+static int cmd_boost_process(char **args, int nargs, const struct options *o)
 {
 	SdBatchEntry *entries;
 	sd_u32 pid, *tids;
@@ -335,6 +353,7 @@ static int cmd_boost_process(char **args, const struct options *o)
 	size_t n, i;
 	int rc;
 
+	(void)nargs;
 	if (sd_parse_level(args[1], &level))
 		return bad_usage("priority must be a decimal number from 1 to 31, not \"%s\"", args[1]);
 	rc = list(args[0], &pid, &tids, &n);
@@ -393,7 +412,7 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-static int cmd_apply(char **args, const struct options *o)
+static int cmd_apply(char **args, int nargs, const struct options *o)
 {
 	struct sd_apply_item *items;
 	SdBatchEntry *entries;
@@ -402,6 +421,7 @@ static int cmd_apply(char **args, const struct options *o)
 	char *text;
 	int rc;
 
+	(void)nargs;
 	text = read_file(args[0], &len);
 	if (!text)
 		return EXIT_USAGE;
@@ -429,16 +449,186 @@ static int cmd_apply(char **args, const struct options *o)
 	return rc;
 }
 
+/* ---- the driver's log ---------------------------------------------------------- */
+
+static void print_record(const SdLogRecord *r, long long boot, const struct options *o)
+{
+	char line[768];
+
+	if (o->json) {
+		sd_json_record(stdout, r, boot);
+		return;
+	}
+	sd_format_record(line, sizeof(line), r, boot);
+	printf("%s\n", line);
+}
+
+static void print_gap(sd_u64 lost, sd_u64 before, const struct options *o)
+{
+	char line[128];
+
+	if (o->json) {
+		sd_json_gap(stdout, lost, before);
+		return;
+	}
+	sd_format_gap(line, sizeof(line), lost, before);
+	printf("%s\n", line);
+}
+
+/*
+ * Print the records from --since on (all the driver holds by default),
+ * then with --follow keep polling for new ones until Ctrl-C. Records lost
+ * to overwriting or clearing between two reads are reported as a gap.
+ */
+static int cmd_log(char **args, int nargs, const struct options *o)
+{
+	static volatile int stop;
+	SdLogRecord *records = calloc(SD_LOG_CAPACITY, sizeof(*records));
+	sd_u64 from = o->since;
+	struct sd_device *dev;
+	long long boot;
+	int rc = EXIT_OK;
+
+	(void)args;
+	(void)nargs;
+	if (!records)
+		return out_of_memory();
+	if (open_device(&dev, 0)) {
+		free(records);
+		return EXIT_FAILED;
+	}
+	boot = sd_boot_time_ns();
+	if (o->follow)
+		sd_catch_interrupt(&stop);
+	while (!stop) {
+		SdGetLogOut out;
+		sd_u32 i;
+		int err = sd_get_log(dev, from, records, SD_LOG_CAPACITY, &out);
+
+		if (err) {
+			report("reading the log", err);
+			rc = EXIT_FAILED;
+			break;
+		}
+		if (out.Lost)
+			print_gap(out.Lost, out.NextSeq - out.Count, o);
+		for (i = 0; i < out.Count; i++)
+			print_record(&records[i], boot, o);
+		fflush(stdout);
+		from = out.NextSeq;
+		if (out.Count == SD_LOG_CAPACITY)
+			continue;	/* a full answer: more may be waiting */
+		if (!o->follow)
+			break;
+		sd_sleep_ms(200);
+	}
+	sd_close(dev);
+	free(records);
+	return rc;
+}
+
+static int cmd_clear_log(char **args, int nargs, const struct options *o)
+{
+	struct sd_device *dev;
+	int err;
+
+	(void)args;
+	(void)nargs;
+	(void)o;
+	if (open_device(&dev, 1))
+		return EXIT_FAILED;
+	err = sd_clear_log(dev);
+	sd_close(dev);
+	if (err) {
+		report("clearing the log", err);
+		return EXIT_FAILED;
+	}
+	printf("log cleared; its numbering goes on\n");
+	return EXIT_OK;
+}
+
+static int cmd_decode(char **args, int nargs, const struct options *o)
+{
+	enum sd_decode_os which = SD_DECODE_BOTH;
+	sd_u32 code;
+
+	(void)nargs;
+	if (sd_parse_code(args[0], &code))
+		return bad_usage("a code is a 32-bit number, 0x-prefixed hex or decimal, not \"%s\"",
+				 args[0]);
+	if ((o->given & OPT_WINDOWS) && (o->given & OPT_LINUX))
+		return bad_usage("%s", "decode takes --windows or --linux, not both");
+	if (o->given & OPT_WINDOWS)
+		which = SD_DECODE_WINDOWS;
+	else if (o->given & OPT_LINUX)
+		which = SD_DECODE_LINUX;
+	sd_decode_print(stdout, code, which);
+	return EXIT_OK;
+}
+
+/* The Linux answer to install and uninstall. */
+static int no_service_manager(const char *what)
+{
+	fprintf(stderr,
+		"SecondDriverClient: %s is for the Windows driver's service. On Linux, load the "
+		"module with insmod, as the README's \"Loading it on a real Linux machine\" "
+		"shows\n", what);
+	return EXIT_USAGE;
+}
+
+static int cmd_install(char **args, int nargs, const struct options *o)
+{
+	const struct sd_scm *scm = sd_service_manager();
+	char path[1024];
+	int err;
+
+	(void)o;
+	if (!scm)
+		return no_service_manager("install");
+	err = sd_driver_path(nargs ? args[0] : NULL, path, sizeof(path));
+	if (err) {
+		char what[1200];
+
+		snprintf(what, sizeof(what), "finding the driver file %s",
+			 nargs ? args[0] : SD_DRIVER_FILE " beside the client");
+		report(what, err);
+		return EXIT_FAILED;
+	}
+	return sd_service_install(scm, path, stdout, stderr);
+}
+
+static int cmd_uninstall(char **args, int nargs, const struct options *o)
+{
+	const struct sd_scm *scm = sd_service_manager();
+
+	(void)args;
+	(void)nargs;
+	(void)o;
+	if (!scm)
+		return no_service_manager("uninstall");
+	return sd_service_uninstall(scm, stdout, stderr);
+}
+
 static const struct command commands[] = {
-	{ "get", "<tid>", 1, cmd_get, "print a thread's priority" },
-	{ "set", "[--base] <tid> <priority>", 2, cmd_set,
+	{ "get", "<tid>", 1, 1, OPT_JSON, cmd_get, "print a thread's priority" },
+	{ "set", "[--base] <tid> <priority>", 2, 2, OPT_JSON | OPT_BASE, cmd_set,
 	  "set it, and print the one before (--base: as the thread's base, which lasts)" },
-	{ "threads", "<pid>", 1, cmd_threads, "print each thread of a process" },
-	{ "boost-process", "<pid> <priority>", 2, cmd_boost_process,
+	{ "threads", "<pid>", 1, 1, OPT_JSON, cmd_threads, "print each thread of a process" },
+	{ "boost-process", "<pid> <priority>", 2, 2, OPT_JSON, cmd_boost_process,
 	  "set every thread of a process, in one request" },
-	{ "apply", "[--undo] <file>", 1, cmd_apply,
+	{ "apply", "[--undo] <file>", 1, 1, OPT_JSON | OPT_UNDO, cmd_apply,
 	  "set what a --json file says (\"priority\"; with --undo, \"old\")" },
-	{ NULL, NULL, 0, NULL, NULL },
+	{ "log", "[--follow] [--json] [--since N]", 0, 0, OPT_JSON | OPT_FOLLOW | OPT_SINCE,
+	  cmd_log, "print the requests the driver received (--follow: and keep printing)" },
+	{ "clear-log", "", 0, 0, 0, cmd_clear_log,
+	  "drop the driver's log records (their numbering goes on)" },
+	{ "decode", "[--windows|--linux] <code>", 1, 1, OPT_WINDOWS | OPT_LINUX, cmd_decode,
+	  "split an IOCTL code into its fields and name it (offline)" },
+	{ "install", "[path-to-.sys]", 0, 1, 0, cmd_install,
+	  "Windows: create and start the service \"second\" (as sc create/sc start)" },
+	{ "uninstall", "", 0, 0, 0, cmd_uninstall,
+	  "Windows: stop and delete the service \"second\"" },
+	{ NULL, NULL, 0, 0, 0, NULL, NULL },
 };
 
 /* The seed's command: <tid> <priority>, with its messages and stdout line. */
@@ -474,43 +664,70 @@ static int seed(int argc, char **argv, const char *prog)
 	return EXIT_OK;
 }
 
+/* The flag options; --since, which takes a value, is parsed in main. */
+static const struct {
+	const char *name;
+	unsigned bit;
+} flags[] = {
+	{ "--json", OPT_JSON }, { "--undo", OPT_UNDO }, { "--base", OPT_BASE },
+	{ "--follow", OPT_FOLLOW }, { "--windows", OPT_WINDOWS }, { "--linux", OPT_LINUX },
+};
+
 int main(int argc, char **argv)
 {
 	const char *prog = argc > 0 && argv[0] ? argv[0] : "SecondDriverClient";
-	struct options o = { 0, 0, 0 };
+	struct options o;
 	char *rest[8];
 	int i, n = 0;
 
+	memset(&o, 0, sizeof(o));
 	/* Options may come anywhere; what is left is the command and its arguments. */
 	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			o.json = 1;
-		else if (!strcmp(argv[i], "--undo"))
-			o.undo = 1;
-		else if (!strcmp(argv[i], "--base"))
-			o.base = 1;
-		else if (n < 8)
+		size_t f;
+
+		for (f = 0; f < sizeof(flags) / sizeof(flags[0]); f++) {
+			if (!strcmp(argv[i], flags[f].name))
+				break;
+		}
+		if (f < sizeof(flags) / sizeof(flags[0])) {
+			o.given |= flags[f].bit;
+		} else if (!strcmp(argv[i], "--since")) {
+			sd_u32 since;
+
+			if (i + 1 >= argc || sd_parse_u32(argv[i + 1], &since))
+				return bad_usage("--since takes a record number, not \"%s\"",
+						 i + 1 < argc ? argv[i + 1] : "");
+			o.since = since;
+			o.given |= OPT_SINCE;
+			i++;
+		} else if (n < 8) {
 			rest[n++] = argv[i];
-		else
+		} else {
 			n++;
+		}
 	}
+	o.json = !!(o.given & OPT_JSON);
+	o.undo = !!(o.given & OPT_UNDO);
+	o.base = !!(o.given & OPT_BASE);
+	o.follow = !!(o.given & OPT_FOLLOW);
 	if (n >= 1) {
 		const struct command *c;
 
 		for (c = commands; c->name; c++) {
 			if (strcmp(rest[0], c->name))
 				continue;
-			if (n - 1 != c->nargs || (o.undo && c->run != cmd_apply) ||
-			    (o.base && c->run != cmd_set)) {
-				fprintf(stderr, "SecondDriverClient: %s takes %s\n", c->name, c->args);
+			if (n - 1 < c->min_args || n - 1 > c->max_args ||
+			    (o.given & ~c->options)) {
+				fprintf(stderr, "SecondDriverClient: %s takes %s\n", c->name,
+					c->args[0] ? c->args : "nothing more");
 				usage(stderr, prog);
 				return EXIT_USAGE;
 			}
-			return c->run(rest + 1, &o);
+			return c->run(rest + 1, n - 1, &o);
 		}
 	}
-	if (o.json || o.undo || o.base) {
-		fprintf(stderr, "SecondDriverClient: --json, --undo and --base go with a command\n");
+	if (o.given) {
+		fprintf(stderr, "SecondDriverClient: options go with a command\n");
 		usage(stderr, prog);
 		return EXIT_USAGE;
 	}

@@ -46,8 +46,44 @@ int sd_set_priority_ex(struct sd_device *dev, sd_u32 tid, sd_s32 level, sd_u32 f
 int sd_set_priority_batch(struct sd_device *dev, const SdBatchEntry *entries, sd_u32 n,
 			  SdBatchResult *results);
 
+/*
+ * GET_LOG: up to capacity (1..SD_LOG_CAPACITY) records from number from on,
+ * into records; *out says how many, how many were lost, and what to ask for
+ * next. 0, or the error.
+ */
+int sd_get_log(struct sd_device *dev, sd_u64 from, SdLogRecord *records, sd_u32 capacity,
+	       SdGetLogOut *out);
+
+/* CLEAR_LOG (a device opened for writing). 0, or the error. */
+int sd_clear_log(struct sd_device *dev);
+
 /* Close what sd_open opened. */
 void sd_close(struct sd_device *dev);
+
+/*
+ * When the machine booted, in nanoseconds since 1970 (UTC), on the clock
+ * the driver stamps its records with: a record's TimeNs added to it is the
+ * record's wall-clock time.
+ */
+long long sd_boot_time_ns(void);
+
+/* Sleep for ms milliseconds. */
+void sd_sleep_ms(unsigned ms);
+
+/* From now on, Ctrl-C sets *stop (to 1) instead of ending the program. */
+void sd_catch_interrupt(volatile int *stop);
+
+struct sd_scm;
+
+/* The Service Control Manager (sd_service.h); NULL where there is none (Linux). */
+const struct sd_scm *sd_service_manager(void);
+
+/*
+ * The driver file `install` registers: arg made absolute, or with arg NULL
+ * the SecondDriver.sys beside the client. 0, or the error (the file must
+ * exist).
+ */
+int sd_driver_path(const char *arg, char *buf, size_t len);
 
 /* A growing list of thread ids, as sd_list_threads builds it. */
 struct sd_tid_list {

@@ -10,8 +10,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sd_platform.h"
@@ -79,9 +81,89 @@ int sd_set_priority_batch(struct sd_device *dev, const SdBatchEntry *entries, sd
 	return 0;
 }
 
+int sd_get_log(struct sd_device *dev, sd_u64 from, SdLogRecord *records, sd_u32 capacity,
+	       SdGetLogOut *out)
+{
+	struct sd_get_log q = {
+		.from_seq = from,
+		.records = (sd_u64)(uintptr_t)records,
+		.capacity = capacity,
+	};
+
+	if (ioctl(dev->fd, SD_LINUX_IOCTL_GET_LOG, &q) < 0)
+		return errno;
+	if (q.out.Count > capacity)
+		return EPROTO;
+	*out = q.out;
+	return 0;
+}
+
+int sd_clear_log(struct sd_device *dev)
+{
+	if (ioctl(dev->fd, SD_LINUX_IOCTL_CLEAR_LOG) < 0)
+		return errno;
+	return 0;
+}
+
 void sd_close(struct sd_device *dev)
 {
 	close(dev->fd);
+}
+
+static long long ns_of(clockid_t clock)
+{
+	struct timespec ts = { 0, 0 };
+
+	clock_gettime(clock, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* The driver stamps records with ktime_get_boottime_ns(): CLOCK_BOOTTIME here. */
+long long sd_boot_time_ns(void)
+{
+	return ns_of(CLOCK_REALTIME) - ns_of(CLOCK_BOOTTIME);
+}
+
+void sd_sleep_ms(unsigned ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	/* Woken early by a signal, as Ctrl-C should. */
+	nanosleep(&ts, NULL);
+}
+
+static volatile int *interrupt_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	*interrupt_flag = 1;
+}
+
+void sd_catch_interrupt(volatile int *stop)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	interrupt_flag = stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* The module is installed with insmod or DKMS (README); there is no SCM. */
+const struct sd_scm *sd_service_manager(void)
+{
+	return NULL;
+}
+
+int sd_driver_path(const char *arg, char *buf, size_t len)
+{
+	(void)arg;
+	(void)buf;
+	(void)len;
+	return ENOSYS;
 }
 
 /* The Tgid: line of /proc/<tid>/status: the thread's process; 0 if none. */

@@ -7,8 +7,10 @@
 #include <tlhelp32.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sd_platform.h"
+#include "sd_service.h"
 
 struct sd_device {
 	HANDLE h;
@@ -122,9 +124,212 @@ int sd_set_priority_batch(struct sd_device *dev, const SdBatchEntry *entries, sd
 	return (int)err;
 }
 
+int sd_get_log(struct sd_device *dev, sd_u64 from, SdLogRecord *records, sd_u32 capacity,
+	       SdGetLogOut *out)
+{
+	DWORD outlen = (DWORD)(sizeof(SdGetLogOut) + capacity * sizeof(SdLogRecord));
+	unsigned char *buf = malloc(outlen);
+	SdGetLogIn in = { from };
+	DWORD returned = 0, err = 0;
+
+	if (!buf)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	if (!DeviceIoControl(dev->h, IOCTL_SECOND_DRIVER_GET_LOG, &in, sizeof(in), buf, outlen,
+			     &returned, NULL)) {
+		err = GetLastError();
+	} else if (returned < sizeof(SdGetLogOut)) {
+		err = ERROR_INVALID_DATA;
+	} else {
+		memcpy(out, buf, sizeof(*out));
+		if (out->Count > capacity ||
+		    returned != sizeof(SdGetLogOut) + out->Count * sizeof(SdLogRecord))
+			err = ERROR_INVALID_DATA;
+		else
+			memcpy(records, buf + sizeof(*out), out->Count * sizeof(SdLogRecord));
+	}
+	free(buf);
+	return (int)err;
+}
+
+int sd_clear_log(struct sd_device *dev)
+{
+	DWORD returned = 0;
+
+	if (!DeviceIoControl(dev->h, IOCTL_SECOND_DRIVER_CLEAR_LOG, NULL, 0, NULL, 0, &returned,
+			     NULL))
+		return (int)GetLastError();
+	return 0;
+}
+
 void sd_close(struct sd_device *dev)
 {
 	CloseHandle(dev->h);
+}
+
+/*
+ * Now, less the time since boot. GetTickCount64 counts from boot as the
+ * interrupt time the driver reads does, to within a clock tick (Wine's
+ * KeQueryInterruptTime is this very tick count, docs/SPEC.md 4b).
+ */
+long long sd_boot_time_ns(void)
+{
+	/* 100 ns units from 1601 to 1970 */
+	const unsigned long long unix_epoch = 116444736000000000ull;
+	unsigned long long now;
+	ULONGLONG since_boot_ms = GetTickCount64();
+	FILETIME ft;
+
+	GetSystemTimeAsFileTime(&ft);
+	now = ((unsigned long long)ft.dwHighDateTime << 32) | ft.dwLowDateTime;
+	return (long long)(now - unix_epoch) * 100 - (long long)since_boot_ms * 1000000;
+}
+
+void sd_sleep_ms(unsigned ms)
+{
+	Sleep(ms);
+}
+
+static volatile int *interrupt_flag;
+
+static BOOL WINAPI on_control(DWORD type)
+{
+	if (type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT)
+		return FALSE;
+	*interrupt_flag = 1;
+	return TRUE;
+}
+
+void sd_catch_interrupt(volatile int *stop)
+{
+	interrupt_flag = stop;
+	SetConsoleCtrlHandler(on_control, TRUE);
+}
+
+/* ---- the Service Control Manager (sd_service.h) -------------------------------- */
+
+static int scm_connect(void **scm, int create)
+{
+	SC_HANDLE h = OpenSCManagerA(NULL, NULL, create ? SC_MANAGER_CREATE_SERVICE :
+							SC_MANAGER_CONNECT);
+
+	if (!h)
+		return (int)GetLastError();
+	*scm = h;
+	return 0;
+}
+
+/*
+ * sc create second type= kernel binPath= <path>: the rest are sc's
+ * defaults, and like sc it gives no display name.
+ */
+static int scm_create(void *scm, const char *path, void **service)
+{
+	SC_HANDLE h = CreateServiceA((SC_HANDLE)scm, SD_SERVICE_NAME, NULL,
+				     SERVICE_ALL_ACCESS, SERVICE_KERNEL_DRIVER,
+				     SERVICE_DEMAND_START, SERVICE_ERROR_NORMAL, path,
+				     NULL, NULL, NULL, NULL, NULL);
+
+	if (!h)
+		return (int)GetLastError();
+	*service = h;
+	return 0;
+}
+
+static int scm_open(void *scm, void **service)
+{
+	SC_HANDLE h = OpenServiceA((SC_HANDLE)scm, SD_SERVICE_NAME,
+				   SERVICE_QUERY_CONFIG | SERVICE_QUERY_STATUS | SERVICE_START |
+				   SERVICE_STOP | DELETE);
+
+	if (!h)
+		return (int)GetLastError();
+	*service = h;
+	return 0;
+}
+
+static int scm_binary_path(void *service, char *buf, size_t len)
+{
+	union {
+		QUERY_SERVICE_CONFIGA config;
+		char bytes[8192];
+	} u;
+	DWORD needed = 0;
+
+	if (!QueryServiceConfigA((SC_HANDLE)service, &u.config, sizeof(u), &needed))
+		return (int)GetLastError();
+	snprintf(buf, len, "%s", u.config.lpBinaryPathName ? u.config.lpBinaryPathName : "");
+	return 0;
+}
+
+static int scm_start(void *service)
+{
+	return StartServiceA((SC_HANDLE)service, 0, NULL) ? 0 : (int)GetLastError();
+}
+
+/* Ask it to stop, then wait (up to 10 s) until the SCM says it has. */
+static int scm_stop(void *service)
+{
+	SERVICE_STATUS st;
+	int i;
+
+	if (!ControlService((SC_HANDLE)service, SERVICE_CONTROL_STOP, &st))
+		return (int)GetLastError();
+	for (i = 0; i < 100 && st.dwCurrentState != SERVICE_STOPPED; i++) {
+		Sleep(100);
+		if (!QueryServiceStatus((SC_HANDLE)service, &st))
+			return (int)GetLastError();
+	}
+	return st.dwCurrentState == SERVICE_STOPPED ? 0 : ERROR_SERVICE_REQUEST_TIMEOUT;
+}
+
+static int scm_remove(void *service)
+{
+	return DeleteService((SC_HANDLE)service) ? 0 : (int)GetLastError();
+}
+
+static void scm_close(void *handle)
+{
+	CloseServiceHandle((SC_HANDLE)handle);
+}
+
+static const struct sd_scm windows_scm = {
+	scm_connect, scm_create, scm_open, scm_binary_path, scm_start, scm_stop,
+	scm_remove, scm_close, sd_describe_error,
+};
+
+const struct sd_scm *sd_service_manager(void)
+{
+	return &windows_scm;
+}
+
+int sd_driver_path(const char *arg, char *buf, size_t len)
+{
+	char beside[MAX_PATH];
+	DWORD n, attrs;
+
+	if (!arg) {
+		char *slash;
+
+		n = GetModuleFileNameA(NULL, beside, sizeof(beside));
+		if (n == 0 || n >= sizeof(beside))
+			return n ? ERROR_FILENAME_EXCED_RANGE : (int)GetLastError();
+		slash = strrchr(beside, '\\');
+		if (!slash || (size_t)(slash + 1 - beside) + sizeof(SD_DRIVER_FILE) > sizeof(beside))
+			return ERROR_BAD_PATHNAME;
+		memcpy(slash + 1, SD_DRIVER_FILE, sizeof(SD_DRIVER_FILE));
+		arg = beside;
+	}
+	n = GetFullPathNameA(arg, (DWORD)len, buf, NULL);
+	if (n == 0)
+		return (int)GetLastError();
+	if (n >= len)
+		return ERROR_FILENAME_EXCED_RANGE;
+	attrs = GetFileAttributesA(buf);
+	if (attrs == INVALID_FILE_ATTRIBUTES)
+		return (int)GetLastError();
+	if (attrs & FILE_ATTRIBUTE_DIRECTORY)
+		return ERROR_FILE_NOT_FOUND;
+	return 0;
 }
 
 /* 1 if a process with this id exists. */

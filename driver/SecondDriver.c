@@ -8,10 +8,13 @@
  *
  *   DriverEntry                 create \Device\SecondDriver (admin-only) and
  *                               the link \??\SecondDriver
- *   SecondDriverCreateClose     IRP_MJ_CREATE / IRP_MJ_CLOSE
+ *   SecondDriverCreateClose     IRP_MJ_CREATE / IRP_MJ_CLEANUP / IRP_MJ_CLOSE
  *   SecondDriverDeviceControl   IRP_MJ_DEVICE_CONTROL (see sd_ioctl.c)
  *   SecondDriverUnload          delete the link, wait for requests still
- *                               inside the driver, delete the device
+ *                               inside the driver, delete the device, free
+ *                               the log
+ *
+ * Every request the driver takes is written to its log (sd_log.h).
  *
  * The interface is in include/seconddriver.h and docs/SPEC.md.
  */
@@ -19,10 +22,11 @@
 #include "sd_access.h"
 #include "sd_host.h"
 #include "sd_ioctl.h"
+#include "sd_log.h"
 
 DRIVER_INITIALIZE DriverEntry;
 DRIVER_UNLOAD SecondDriverUnload;
-_Dispatch_type_(IRP_MJ_CREATE) _Dispatch_type_(IRP_MJ_CLOSE)
+_Dispatch_type_(IRP_MJ_CREATE) _Dispatch_type_(IRP_MJ_CLEANUP) _Dispatch_type_(IRP_MJ_CLOSE)
 DRIVER_DISPATCH SecondDriverCreateClose;
 _Dispatch_type_(IRP_MJ_DEVICE_CONTROL)
 DRIVER_DISPATCH SecondDriverDeviceControl;
@@ -57,7 +61,7 @@ static PSD_DEVICE_EXTENSION SdExtension(_In_ PDEVICE_OBJECT DeviceObject)
 }
 
 _Use_decl_annotations_
-void SdLog(ULONG Level, const char *Format, ...)
+void SdPrint(ULONG Level, const char *Format, ...)
 {
 	va_list args;
 
@@ -162,14 +166,22 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 
 	DriverObject->DriverUnload = SecondDriverUnload;
 	DriverObject->MajorFunction[IRP_MJ_CREATE] = SecondDriverCreateClose;
+	DriverObject->MajorFunction[IRP_MJ_CLEANUP] = SecondDriverCreateClose;
 	DriverObject->MajorFunction[IRP_MJ_CLOSE] = SecondDriverCreateClose;
 	DriverObject->MajorFunction[IRP_MJ_DEVICE_CONTROL] = SecondDriverDeviceControl;
+
+	status = SdLogStart();
+	if (!NT_SUCCESS(status)) {
+		SdError("Failed to allocate the log (0x%08lX)\n", (unsigned long)(ULONG)status);
+		return status;
+	}
 
 	status = IoCreateDevice(DriverObject, sizeof(SD_DEVICE_EXTENSION), &devName,
 				FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN, FALSE,
 				&DeviceObject);
 	if (!NT_SUCCESS(status)) {
 		SdError("Failed to create device (0x%08lX)\n", (unsigned long)(ULONG)status);
+		SdLogStop();
 		return status;
 	}
 	IoInitializeRemoveLock(&SdExtension(DeviceObject)->RemoveLock, SD_POOL_TAG, 0, 0);
@@ -180,6 +192,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 		SdError("Failed to set the device's security (0x%08lX)\n",
 			(unsigned long)(ULONG)status);
 		IoDeleteDevice(DeviceObject);
+		SdLogStop();
 		return status;
 	}
 
@@ -188,6 +201,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 		SdError("Failed to create symbolic link (0x%08lX)\n",
 			(unsigned long)(ULONG)status);
 		IoDeleteDevice(DeviceObject);
+		SdLogStop();
 		return status;
 	}
 
@@ -232,6 +246,7 @@ void SecondDriverUnload(PDRIVER_OBJECT DriverObject)
 				(unsigned long)(ULONG)status);
 	}
 	IoDeleteDevice(device);
+	SdLogStop();
 
 	SdInfo("unloaded\n");
 }
@@ -273,6 +288,7 @@ NTSTATUS SecondDriverCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 	PIO_REMOVE_LOCK lock = &SdExtension(DeviceObject)->RemoveLock;
 	BOOLEAN locked;
 	NTSTATUS status;
+	UCHAR kind;
 
 	PAGED_CODE();
 
@@ -281,6 +297,16 @@ NTSTATUS SecondDriverCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 	locked = NT_SUCCESS(status);
 	if (locked && stack->MajorFunction == IRP_MJ_CREATE)
 		status = SdOpenFromIrp(stack);
+
+	/*
+	 * The log holds what the driver took; a request refused because the
+	 * unload has begun is not written, as the log is going too.
+	 */
+	if (locked) {
+		kind = stack->MajorFunction == IRP_MJ_CREATE ? SD_LOG_CREATE :
+		       stack->MajorFunction == IRP_MJ_CLEANUP ? SD_LOG_CLEANUP : SD_LOG_CLOSE;
+		SdLogWrite(kind, 0, 0, 0, status, 0, NULL);
+	}
 
 	/* The one completion path. */
 	Irp->IoStatus.Status = status;

@@ -11,6 +11,10 @@ SD_INIT_CODE
 void SdDetectHost(void)
 {
 	UNICODE_STRING wineOnly = RTL_CONSTANT_STRING(L"wine_ntoskrnl_main_loop");
+	UNICODE_STRING interruptTime = RTL_CONSTANT_STRING(L"KeQueryInterruptTime");
 
 	SdHost.Wine = MmGetSystemRoutineAddress(&wineOnly) != NULL;
+	SdHost.QueryInterruptTime =
+		(ULONGLONG (NTAPI *)(void))MmGetSystemRoutineAddress(&interruptTime);
+	SdHost.InterruptTimeUnitNs = SdHost.Wine ? 1000000 : 100;
 }

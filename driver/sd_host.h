@@ -18,6 +18,17 @@ typedef struct _SD_HOST {
 	 * (wine_ntoskrnl_main_loop). Windows has no such export.
 	 */
 	BOOLEAN Wine;
+	/*
+	 * ntoskrnl's exported KeQueryInterruptTime, if it has one: Wine's
+	 * does. NULL on x64 Windows, where the WDK's KeQueryInterruptTime is
+	 * a macro that reads KUSER_SHARED_DATA (sd_log.c).
+	 */
+	ULONGLONG (NTAPI *QueryInterruptTime)(void);
+	/*
+	 * Nanoseconds per unit of the interrupt time: 100 on Windows. Wine 8's
+	 * KeQueryInterruptTime answers its tick count, in milliseconds.
+	 */
+	ULONG InterruptTimeUnitNs;
 } SD_HOST;
 
 extern SD_HOST SdHost;

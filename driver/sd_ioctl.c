@@ -21,6 +21,9 @@ const SD_IOCTL_ENTRY SdIoctlTable[] = {
 	/* The output's length depends on the count: the handler checks it. */
 	{ IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH, FILE_WRITE_DATA, sizeof(SdBatchHeader), 0,
 	  SdSetPriorityBatchHandler, "SET_PRIORITY_BATCH" },
+	{ IOCTL_SECOND_DRIVER_GET_LOG, FILE_READ_DATA, sizeof(SdGetLogIn), sizeof(SdGetLogOut),
+	  SdGetLogHandler, "GET_LOG" },
+	{ IOCTL_SECOND_DRIVER_CLEAR_LOG, FILE_WRITE_DATA, 0, 0, SdClearLogHandler, "CLEAR_LOG" },
 };
 
 const ULONG SdIoctlCount = sizeof(SdIoctlTable) / sizeof(SdIoctlTable[0]);
@@ -97,7 +100,8 @@ static NTSTATUS SdSetThreadLevel(_In_ sd_u32 ThreadId, _In_ sd_s32 Level,
  */
 _Use_decl_annotations_
 SD_PAGED_CODE
-NTSTATUS SdSetPriority(const SD_REQUEST *Request, ULONG_PTR *Information)
+NTSTATUS SdSetPriority(const SD_REQUEST *Request, ULONG_PTR *Information,
+		       PSD_LOG_NOTE Note)
 {
 	ThreadData data;
 	NTSTATUS status;
@@ -114,6 +118,7 @@ NTSTATUS SdSetPriority(const SD_REQUEST *Request, ULONG_PTR *Information)
 				     Request->RequestorMode, &data);
 	if (!NT_SUCCESS(status))
 		return status;
+	SdLogNoteCapture(Note, &data, sizeof(data));
 
 	status = SdValidateThreadData(&data);
 	if (!NT_SUCCESS(status))
@@ -123,6 +128,7 @@ NTSTATUS SdSetPriority(const SD_REQUEST *Request, ULONG_PTR *Information)
 				  Request->RequestorMode, &old);
 	if (!NT_SUCCESS(status))
 		return status;
+	SdLogNoteChange(Note, data.ThreadId, old, data.Priority);
 
 	SdInfo("Thread Priority change for %lu to %ld succeeded!\n",
 	       (unsigned long)data.ThreadId, (long)data.Priority);
@@ -136,7 +142,8 @@ NTSTATUS SdSetPriority(const SD_REQUEST *Request, ULONG_PTR *Information)
  */
 _Use_decl_annotations_
 SD_PAGED_CODE
-NTSTATUS SdGetPriorityHandler(const SD_REQUEST *Request, ULONG_PTR *Information)
+NTSTATUS SdGetPriorityHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
+			      PSD_LOG_NOTE Note)
 {
 	SdGetPriority query = *(const SdGetPriority *)Request->InputBuffer;
 	PETHREAD thread;
@@ -145,6 +152,7 @@ NTSTATUS SdGetPriorityHandler(const SD_REQUEST *Request, ULONG_PTR *Information)
 	PAGED_CODE();
 
 	*Information = 0;
+	SdLogNoteCapture(Note, &query, sizeof(query));
 	status = PsLookupThreadByThreadId(ULongToHandle(query.ThreadId), &thread);
 	if (!NT_SUCCESS(status))
 		return status;
@@ -172,7 +180,8 @@ NTSTATUS SdGetPriorityHandler(const SD_REQUEST *Request, ULONG_PTR *Information)
  */
 _Use_decl_annotations_
 SD_PAGED_CODE
-NTSTATUS SdSetPriorityExHandler(const SD_REQUEST *Request, ULONG_PTR *Information)
+NTSTATUS SdSetPriorityExHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
+				PSD_LOG_NOTE Note)
 {
 	SdSetPriorityEx set = *(const SdSetPriorityEx *)Request->InputBuffer;
 	ThreadData data = { set.ThreadId, set.Priority };
@@ -181,6 +190,7 @@ NTSTATUS SdSetPriorityExHandler(const SD_REQUEST *Request, ULONG_PTR *Informatio
 	PAGED_CODE();
 
 	*Information = 0;
+	SdLogNoteCapture(Note, &set, sizeof(set));
 	if (set.Flags & ~SD_SET_EX_FLAGS_KNOWN)
 		return STATUS_INVALID_PARAMETER;
 	if ((set.Flags & SD_SET_EX_BASE) && SdHost.Wine)
@@ -193,6 +203,7 @@ NTSTATUS SdSetPriorityExHandler(const SD_REQUEST *Request, ULONG_PTR *Informatio
 				  &set.OldLevel);
 	if (!NT_SUCCESS(status))
 		return status;
+	SdLogNoteChange(Note, set.ThreadId, set.OldLevel, set.Priority);
 
 	*(SdSetPriorityEx *)Request->OutputBuffer = set;
 	*Information = sizeof(set);
@@ -213,7 +224,8 @@ NTSTATUS SdSetPriorityExHandler(const SD_REQUEST *Request, ULONG_PTR *Informatio
  */
 _Use_decl_annotations_
 SD_PAGED_CODE
-NTSTATUS SdSetPriorityBatchHandler(const SD_REQUEST *Request, ULONG_PTR *Information)
+NTSTATUS SdSetPriorityBatchHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
+				   PSD_LOG_NOTE Note)
 {
 	const UCHAR *in = (const UCHAR *)Request->InputBuffer;
 	SdBatchResult *results = (SdBatchResult *)Request->OutputBuffer;
@@ -223,6 +235,8 @@ NTSTATUS SdSetPriorityBatchHandler(const SD_REQUEST *Request, ULONG_PTR *Informa
 	PAGED_CODE();
 
 	*Information = 0;
+	/* The header, and the first entry's thread and level. */
+	SdLogNoteCapture(Note, in, Request->InputBufferLength);
 	if (header.Flags != 0 || header.Count == 0 || header.Count > SD_BATCH_MAX ||
 	    Request->InputBufferLength !=
 		    sizeof(SdBatchHeader) + header.Count * sizeof(SdBatchEntry))
@@ -245,7 +259,16 @@ NTSTATUS SdSetPriorityBatchHandler(const SD_REQUEST *Request, ULONG_PTR *Informa
 							 entry.ProcessId, FALSE,
 							 Request->RequestorMode,
 							 &result.OldLevel);
-		changed += NT_SUCCESS(result.Status);
+		if (NT_SUCCESS(result.Status)) {
+			SD_LOG_NOTE change = { { 0 }, 0, 0, 0, 0, 0 };
+
+			/* The audit trail: one CHANGE record per thread changed. */
+			SdLogNoteCapture(&change, &entry, sizeof(entry));
+			SdLogNoteChange(&change, entry.ThreadId, result.OldLevel, entry.Priority);
+			SdLogWrite(SD_LOG_CHANGE, Request->IoControlCode, sizeof(entry),
+				   sizeof(result), result.Status, 0, &change);
+			changed++;
+		}
 		results[i] = result;
 	}
 	*Information = header.Count * sizeof(SdBatchResult);
@@ -255,10 +278,56 @@ NTSTATUS SdSetPriorityBatchHandler(const SD_REQUEST *Request, ULONG_PTR *Informa
 	return STATUS_SUCCESS;
 }
 
+/*
+ * IOCTL_SECOND_DRIVER_GET_LOG: the records from FromSeq on that fit after
+ * the SdGetLogOut header. Never recorded itself, so that a reader that
+ * follows the log does not fill it.
+ */
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdGetLogHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
+			 PSD_LOG_NOTE Note)
+{
+	sd_u64 from = ((const SdGetLogIn *)Request->InputBuffer)->FromSeq;
+	SdGetLogOut *out = (SdGetLogOut *)Request->OutputBuffer;
+	ULONG room;
+
+	PAGED_CODE();
+
+	UNREFERENCED_PARAMETER(Note);
+	room = (Request->OutputBufferLength - (ULONG)sizeof(SdGetLogOut)) /
+	       (ULONG)sizeof(SdLogRecord);
+	if (room > SD_LOG_CAPACITY)
+		room = SD_LOG_CAPACITY;
+	/* METHOD_BUFFERED: FromSeq was read above, before the answer lands. */
+	SdLogRead(from, (SdLogRecord *)(out + 1), room, out);
+	*Information = sizeof(SdGetLogOut) + (ULONG_PTR)out->Count * sizeof(SdLogRecord);
+	SdInfo("GET_LOG (0x%08lX) succeeded: %lu records before #%llu, %llu lost\n",
+	       (unsigned long)Request->IoControlCode, (unsigned long)out->Count,
+	       (unsigned long long)out->NextSeq, (unsigned long long)out->Lost);
+	return STATUS_SUCCESS;
+}
+
+/* IOCTL_SECOND_DRIVER_CLEAR_LOG: drop the records; the numbers go on. */
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdClearLogHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
+			   PSD_LOG_NOTE Note)
+{
+	PAGED_CODE();
+
+	UNREFERENCED_PARAMETER(Note);
+	*Information = 0;
+	SdLogClear();
+	SdInfo("CLEAR_LOG (0x%08lX) succeeded\n", (unsigned long)Request->IoControlCode);
+	return STATUS_SUCCESS;
+}
+
 _Use_decl_annotations_
 SD_PAGED_CODE
 NTSTATUS SdDispatchIoctl(const SD_REQUEST *Request, ULONG_PTR *Information)
 {
+	SD_LOG_NOTE note = { { 0 }, 0, 0, 0, 0, 0 };
 	const SD_IOCTL_ENTRY *entry;
 	NTSTATUS status;
 
@@ -270,21 +339,25 @@ NTSTATUS SdDispatchIoctl(const SD_REQUEST *Request, ULONG_PTR *Information)
 	if (entry == NULL) {
 		SdWarn("unknown IOCTL 0x%08lX: STATUS_INVALID_DEVICE_REQUEST\n",
 			(unsigned long)Request->IoControlCode);
-		return STATUS_INVALID_DEVICE_REQUEST;
+		status = STATUS_INVALID_DEVICE_REQUEST;
+	} else {
+		status = SdCheckHandleAccess(Request, entry->HandleAccess);
+		if (NT_SUCCESS(status) &&
+		    (Request->InputBufferLength < entry->MinInputLength ||
+		     Request->OutputBufferLength < entry->MinOutputLength))
+			status = STATUS_BUFFER_TOO_SMALL;
+		if (NT_SUCCESS(status))
+			status = entry->Handler(Request, Information, &note);
+		if (!NT_SUCCESS(status))
+			SdWarn("%s (0x%08lX) failed: status 0x%08lX\n", entry->Name,
+				(unsigned long)Request->IoControlCode,
+				(unsigned long)(ULONG)status);
 	}
-
-	status = SdCheckHandleAccess(Request, entry->HandleAccess);
-	if (NT_SUCCESS(status) && (Request->InputBufferLength < entry->MinInputLength ||
-				   Request->OutputBufferLength < entry->MinOutputLength))
-		status = STATUS_BUFFER_TOO_SMALL;
-	if (NT_SUCCESS(status))
-		status = entry->Handler(Request, Information);
-
-	if (!NT_SUCCESS(status)) {
+	if (!NT_SUCCESS(status))
 		*Information = 0;
-		SdWarn("%s (0x%08lX) failed: status 0x%08lX\n", entry->Name,
-			(unsigned long)Request->IoControlCode,
-			(unsigned long)(ULONG)status);
-	}
+
+	if (Request->IoControlCode != IOCTL_SECOND_DRIVER_GET_LOG)
+		SdLogWrite(SD_LOG_IOCTL, Request->IoControlCode, Request->InputBufferLength,
+			   Request->OutputBufferLength, status, *Information, &note);
 	return status;
 }

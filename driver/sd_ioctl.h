@@ -12,6 +12,7 @@
 #define SD_IOCTL_H
 
 #include "sd_kernel.h"
+#include "sd_log.h"
 
 typedef struct _SD_REQUEST {
 	ULONG IoControlCode;
@@ -35,11 +36,13 @@ typedef struct _SD_REQUEST {
 /*
  * One IOCTL's handler. It runs at PASSIVE_LEVEL in the requestor's context,
  * after the dispatcher has checked InputBufferLength >= the table's minimum.
- * It returns the request's status and sets *Information (bytes returned).
+ * It returns the request's status and sets *Information (bytes returned),
+ * and notes in *Note what the log should keep: the input it copied, and
+ * the change it made (sd_log.h).
  */
 typedef _IRQL_requires_max_(PASSIVE_LEVEL)
 NTSTATUS SD_IOCTL_HANDLER(_In_ const SD_REQUEST *Request,
-			  _Out_ ULONG_PTR *Information);
+			  _Out_ ULONG_PTR *Information, _Inout_ PSD_LOG_NOTE Note);
 
 typedef struct _SD_IOCTL_ENTRY {
 	ULONG Code;			/* IOCTL_SECOND_DRIVER_* */
@@ -65,8 +68,10 @@ const SD_IOCTL_ENTRY *SdFindIoctl(_In_ ULONG Code);
 /*
  * Run one request: unknown code -> STATUS_INVALID_DEVICE_REQUEST, a handle
  * without the code's access -> STATUS_ACCESS_DENIED, short input or output
- * -> STATUS_BUFFER_TOO_SMALL, otherwise the handler's answer. Logs a
- * failure. *Information is 0 unless the handler sets it, and 0 on failure.
+ * -> STATUS_BUFFER_TOO_SMALL, otherwise the handler's answer. Prints a
+ * failure to the debugger, and writes the request's record to the log
+ * (every request but GET_LOG's). *Information is 0 unless the handler sets
+ * it, and 0 on failure.
  */
 _IRQL_requires_max_(PASSIVE_LEVEL)
 NTSTATUS SdDispatchIoctl(_In_ const SD_REQUEST *Request,
@@ -77,6 +82,8 @@ SD_IOCTL_HANDLER SdSetPriority;
 SD_IOCTL_HANDLER SdGetPriorityHandler;
 SD_IOCTL_HANDLER SdSetPriorityExHandler;
 SD_IOCTL_HANDLER SdSetPriorityBatchHandler;
+SD_IOCTL_HANDLER SdGetLogHandler;
+SD_IOCTL_HANDLER SdClearLogHandler;
 
 /* Pure validation of a captured ThreadData (no kernel calls). */
 NTSTATUS SdValidateThreadData(_In_ const ThreadData *Data);

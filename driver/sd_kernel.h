@@ -95,7 +95,7 @@
 #define SD_POOL_TAG 'rDdS'
 
 /*
- * SdLog: every driver message goes through here, to DbgPrintEx with the
+ * SdPrint: every driver message goes through here, to DbgPrintEx with the
  * IHVDRIVER component id. The format attribute lets -Wformat check each
  * call, which DbgPrintEx's own declaration in mingw-w64 does not.
  * Levels: DPFLTR_ERROR_LEVEL (0, the driver itself failed) is always shown
@@ -103,11 +103,11 @@
  * DPFLTR_INFO_LEVEL (3, load, unload, success) need the IHVDRIVER mask
  * (see README).
  */
-void SdLog(_In_ ULONG Level, _In_z_ _Printf_format_string_ const char *Format, ...)
+void SdPrint(_In_ ULONG Level, _In_z_ _Printf_format_string_ const char *Format, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define SdError(...) SdLog(DPFLTR_ERROR_LEVEL, "SecondDriver: " __VA_ARGS__)
-#define SdWarn(...)  SdLog(DPFLTR_WARNING_LEVEL, "SecondDriver: " __VA_ARGS__)
-#define SdInfo(...)  SdLog(DPFLTR_INFO_LEVEL, "SecondDriver: " __VA_ARGS__)
+#define SdError(...) SdPrint(DPFLTR_ERROR_LEVEL, "SecondDriver: " __VA_ARGS__)
+#define SdWarn(...)  SdPrint(DPFLTR_WARNING_LEVEL, "SecondDriver: " __VA_ARGS__)
+#define SdInfo(...)  SdPrint(DPFLTR_INFO_LEVEL, "SecondDriver: " __VA_ARGS__)
 
 #endif /* SD_KERNEL_H */

@@ -31,11 +31,15 @@
 #if defined(__KERNEL__)
 #include <linux/types.h>
 #include <linux/ioctl.h>
+typedef __u8 sd_u8;
+typedef __u16 sd_u16;
 typedef __u32 sd_u32;
 typedef __s32 sd_s32;
 typedef __u64 sd_u64;
 #else
 #include <stdint.h>
+typedef uint8_t sd_u8;
+typedef uint16_t sd_u16;
 typedef uint32_t sd_u32;
 typedef int32_t sd_s32;
 typedef uint64_t sd_u64;
@@ -99,8 +103,8 @@ typedef uint64_t sd_u64;
  *   0x801     GET_PRIORITY        FILE_READ_ACCESS    here
  *   0x802     SET_PRIORITY_EX     FILE_WRITE_ACCESS   here
  *   0x803     SET_PRIORITY_BATCH  FILE_WRITE_ACCESS   here
- *   0x804     GET_LOG             FILE_READ_ACCESS    planned
- *   0x805     CLEAR_LOG           FILE_WRITE_ACCESS   planned
+ *   0x804     GET_LOG             FILE_READ_ACCESS    here
+ *   0x805     CLEAR_LOG           FILE_WRITE_ACCESS   here
  *   0x806     BOOST               FILE_WRITE_ACCESS   planned
  *   0x807     END_LEASE           FILE_WRITE_ACCESS   planned
  *   0x808     LIST_LEASES         FILE_READ_ACCESS    planned
@@ -111,6 +115,8 @@ typedef uint64_t sd_u64;
 #define SD_FUNC_GET_PRIORITY        0x801u
 #define SD_FUNC_SET_PRIORITY_EX     0x802u
 #define SD_FUNC_SET_PRIORITY_BATCH  0x803u
+#define SD_FUNC_GET_LOG             0x804u
+#define SD_FUNC_CLEAR_LOG           0x805u
 
 /* Set one thread's priority. Input: ThreadData. Output: none. */
 #define IOCTL_SECOND_DRIVER_SET_PRIORITY \
@@ -138,7 +144,22 @@ _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY == 0x80002003u,
 	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_SET_PRIORITY_BATCH, \
 		    SD_METHOD_BUFFERED, SD_FILE_WRITE_ACCESS)
 
+/*
+ * Read the driver's log of requests. In: SdGetLogIn. Out: SdGetLogOut and
+ * as many SdLogRecord records after it as fit.
+ */
+#define IOCTL_SECOND_DRIVER_GET_LOG \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_GET_LOG, \
+		    SD_METHOD_BUFFERED, SD_FILE_READ_ACCESS)
+
+/* Drop the log's records; the sequence numbers go on. No input, no output. */
+#define IOCTL_SECOND_DRIVER_CLEAR_LOG \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_CLEAR_LOG, \
+		    SD_METHOD_BUFFERED, SD_FILE_WRITE_ACCESS)
+
 _Static_assert(IOCTL_SECOND_DRIVER_GET_PRIORITY == 0x80006004u, "GET_PRIORITY's code");
+_Static_assert(IOCTL_SECOND_DRIVER_GET_LOG == 0x80006010u, "GET_LOG's code");
+_Static_assert(IOCTL_SECOND_DRIVER_CLEAR_LOG == 0x8000A014u, "CLEAR_LOG's code");
 _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX == 0x8000A008u, "SET_PRIORITY_EX's code");
 _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH == 0x8000A00Cu,
 	       "SET_PRIORITY_BATCH's code");
@@ -269,6 +290,96 @@ _Static_assert(sizeof(struct sd_batch) == 24, "struct sd_batch must be 24 bytes"
 _Static_assert(__builtin_offsetof(struct sd_batch, count) == 16, "count at 16");
 
 /* ---------------------------------------------------------------------------
+ * The log: the driver's own record of the requests it received, in a ring
+ * of SD_LOG_CAPACITY records (docs/SPEC.md 4b). Each record has a sequence
+ * number that only grows, from 1 at load; CLEAR_LOG drops records but never
+ * resets the count. A reader that asks from a number whose records are
+ * gone is told how many it lost.
+ * ------------------------------------------------------------------------- */
+#define SD_LOG_CAPACITY       256u     /* records the ring holds */
+#define SD_LOG_CAPTURE_MAX    16u      /* bytes of input a record keeps */
+
+/* SdLogRecord.Kind. 0 is never used; values above 15 are reserved. */
+#define SD_LOG_CREATE         1u   /* a handle opened: IRP_MJ_CREATE, open() */
+#define SD_LOG_CLEANUP        2u   /* Windows: its last handle closed (IRP_MJ_CLEANUP) */
+#define SD_LOG_CLOSE          3u   /* the file let go: IRP_MJ_CLOSE, release() */
+#define SD_LOG_IOCTL          4u   /* a device control, known or not */
+#define SD_LOG_LEASE_END      5u   /* reserved: a lease ended, the thread put back */
+#define SD_LOG_LEASE_SKIPPED  6u   /* reserved: a lease ended, the thread left alone */
+#define SD_LOG_WATCHDOG       7u   /* reserved: the watchdog stepped in */
+#define SD_LOG_CHANGE         8u   /* one batch entry's change, before its IOCTL record */
+#define SD_LOG_KIND_MAX       15u
+
+/* SdLogRecord.Os: whose numbers Status holds. */
+#define SD_LOG_OS_WINDOWS     1u   /* an NTSTATUS */
+#define SD_LOG_OS_LINUX       2u   /* 0, or a negative errno */
+
+/* SdLogRecord.Flags. */
+#define SD_LOG_F_UNCHANGED    0x1u /* the level was already set: no scheduler call */
+#define SD_LOG_F_CHANGE       0x2u /* TargetThread, OldLevel and NewLevel are a change */
+
+typedef struct SdLogRecord {
+	sd_u64 Seq;            /* 1, 2, 3, ... since the driver loaded */
+	sd_u64 TimeNs;         /* since boot: KeQueryInterruptTime() * 100, ktime_get_boottime_ns() */
+	sd_u8 Kind;            /* SD_LOG_CREATE .. SD_LOG_CHANGE */
+	sd_u8 Os;              /* SD_LOG_OS_* */
+	sd_u16 Flags;          /* SD_LOG_F_* */
+	sd_u32 Code;           /* the IOCTL code; 0 for the other kinds */
+	sd_u32 InLen;          /* the input's and output's lengths */
+	sd_u32 OutLen;
+	sd_u32 ProcessId;      /* the requestor's process and thread */
+	sd_u32 ThreadId;
+	sd_s32 Status;         /* the request's answer, as Os says */
+	sd_u32 CapturedLength; /* 0 .. SD_LOG_CAPTURE_MAX bytes in Captured */
+	sd_u64 Information;    /* bytes returned */
+	sd_u8 Captured[SD_LOG_CAPTURE_MAX]; /* the input, as the handler copied it */
+	sd_u32 TargetThread;   /* with SD_LOG_F_CHANGE: the thread changed, */
+	sd_s32 OldLevel;       /* its level before, */
+	sd_s32 NewLevel;       /* and after */
+	sd_u32 Reserved;       /* 0 */
+} SdLogRecord;
+
+_Static_assert(sizeof(SdLogRecord) == 88, "SdLogRecord must be 88 bytes");
+_Static_assert(__builtin_offsetof(SdLogRecord, Kind) == 16, "Kind at 16");
+_Static_assert(__builtin_offsetof(SdLogRecord, Code) == 20, "Code at 20");
+_Static_assert(__builtin_offsetof(SdLogRecord, Status) == 40, "Status at 40");
+_Static_assert(__builtin_offsetof(SdLogRecord, Information) == 48, "Information at 48");
+_Static_assert(__builtin_offsetof(SdLogRecord, Captured) == 56, "Captured at 56");
+_Static_assert(__builtin_offsetof(SdLogRecord, TargetThread) == 72, "TargetThread at 72");
+
+/*
+ * GET_LOG. In: the first sequence number wanted (0: the oldest record held).
+ * Out: SdGetLogOut, then Count records, oldest first. Lost counts the
+ * records from FromSeq that were overwritten or cleared before this read;
+ * NextSeq is the number to ask for next. A FromSeq beyond the newest
+ * record answers none, and NextSeq is the driver's next number.
+ */
+typedef struct SdGetLogIn {
+	sd_u64 FromSeq;
+} SdGetLogIn;
+
+typedef struct SdGetLogOut {
+	sd_u64 NextSeq;
+	sd_u64 Lost;
+	sd_u32 Count;
+	sd_u32 Reserved;       /* 0 */
+} SdGetLogOut;
+
+/* Linux only: where the records go, and the answer. */
+struct sd_get_log {
+	sd_u64 from_seq;       /* in: as SdGetLogIn.FromSeq */
+	sd_u64 records;        /* in: SdLogRecord[capacity] */
+	sd_u32 capacity;       /* in: records there is room for, 1 .. */
+	sd_u32 flags;          /* in: must be 0 */
+	SdGetLogOut out;       /* out */
+};
+
+_Static_assert(sizeof(SdGetLogIn) == 8, "SdGetLogIn must be 8 bytes");
+_Static_assert(sizeof(SdGetLogOut) == 24, "SdGetLogOut must be 24 bytes");
+_Static_assert(sizeof(struct sd_get_log) == 48, "struct sd_get_log must be 48 bytes");
+_Static_assert(__builtin_offsetof(struct sd_get_log, out) == 24, "out at 24");
+
+/* ---------------------------------------------------------------------------
  * Linux ioctl codes
  *
  * _IOC_NR is 8 bits and the type byte cannot hold 0x8000, so a Linux code
@@ -301,11 +412,17 @@ _Static_assert(_IOC_SIZE(SD_LINUX_IOCTL_SET_PRIORITY) == sizeof(ThreadData),
 	_IOWR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_SET_PRIORITY_EX), SdSetPriorityEx)
 #define SD_LINUX_IOCTL_SET_PRIORITY_BATCH \
 	_IOWR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_SET_PRIORITY_BATCH), struct sd_batch)
+#define SD_LINUX_IOCTL_GET_LOG \
+	_IOWR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_GET_LOG), struct sd_get_log)
+#define SD_LINUX_IOCTL_CLEAR_LOG \
+	_IO(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_CLEAR_LOG))
 
 _Static_assert(SD_LINUX_IOCTL_GET_PRIORITY == 0xC008D501u, "GET_PRIORITY's Linux code");
 _Static_assert(SD_LINUX_IOCTL_SET_PRIORITY_EX == 0xC010D502u, "SET_PRIORITY_EX's Linux code");
 _Static_assert(SD_LINUX_IOCTL_SET_PRIORITY_BATCH == 0xC018D503u,
 	       "SET_PRIORITY_BATCH's Linux code");
+_Static_assert(SD_LINUX_IOCTL_GET_LOG == 0xC030D504u, "GET_LOG's Linux code");
+_Static_assert(SD_LINUX_IOCTL_CLEAR_LOG == 0x0000D505u, "CLEAR_LOG's Linux code");
 #endif
 
 #endif /* SECONDDRIVER_H */

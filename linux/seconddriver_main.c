@@ -8,6 +8,8 @@
  *
  * The ioctl dispatch mirrors the Windows driver's: one table row per code,
  * each with its handler. Adding an ioctl is one row and one handler.
+ * Every open, release and ioctl but GET_LOG is written to the log
+ * (sd_log.h), as the Windows driver writes its requests.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,6 +30,7 @@
 #include <uapi/linux/sched/types.h>
 
 #include "seconddriver.h"
+#include "sd_log.h"
 #include "sd_map.h"
 
 static struct miscdevice sd_misc;
@@ -72,9 +75,9 @@ static s32 sd_task_level(struct task_struct *task)
  * Set one thread to a level: 0, or a negative errno. The order of the checks
  * is part of the contract (docs/SPEC.md 9.4): validation, lookup, process,
  * kernel thread, change. A non-zero tgid must be the thread's process, in
- * the caller's pid namespace. If old is not NULL, *old gets the level the
- * thread had, read under the lock that serialises the change; 0 when the SET
- * fails. (SET passes NULL: it answers no level, and its path stays short.)
+ * the caller's pid namespace. *old gets the level the thread had, read under
+ * the lock that serialises the change (the log's audit trail and SET_EX's
+ * answer); 0 when the SET fails.
  *
  * sched_setattr_nocheck() skips the LSM hook (security_task_setscheduler)
  * and RLIMIT_RTPRIO, and security_task_setscheduler() is not exported to
@@ -89,8 +92,7 @@ static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 	struct sd_sched sched;
 	int ret;
 
-	if (old)
-		*old = 0;
+	*old = 0;
 	if (sd_map_from_level(level, &sched)) {
 		dev_dbg(sd_misc.this_device, "set: thread %u: priority %d out of range\n",
 			tid, level);
@@ -127,8 +129,7 @@ static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 		attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
 	/* May sleep: called with a task reference, outside any RCU section. */
 	mutex_lock(&sd_set_lock);
-	if (old)
-		*old = sd_task_level(task);
+	*old = sd_task_level(task);
 	ret = sched_setattr_nocheck(task, &attr);
 	/*
 	 * A real-time policy leaves the old nice value behind (it shows in
@@ -141,8 +142,7 @@ static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 	mutex_unlock(&sd_set_lock);
 
 	if (ret) {
-		if (old)
-			*old = 0;
+		*old = 0;
 		dev_dbg(sd_misc.this_device, "set: thread %u to %d failed: %d\n",
 			tid, level, ret);
 	} else {
@@ -174,9 +174,11 @@ static int sd_may_change(struct file *file)
 }
 
 /* SET_PRIORITY, the seed's request. */
-static long sd_ioctl_set_priority(struct file *file, void __user *arg)
+static long sd_ioctl_set_priority(struct file *file, void __user *arg,
+				  struct sd_log_note *note)
 {
 	ThreadData td;
+	s32 old;
 	int ret;
 
 	ret = sd_may_change(file);
@@ -186,20 +188,26 @@ static long sd_ioctl_set_priority(struct file *file, void __user *arg)
 		dev_dbg(sd_misc.this_device, "set: bad user buffer %p\n", arg);
 		return -EFAULT;
 	}
-	return sd_set_one(td.ThreadId, td.Priority, 0, NULL);
+	sd_log_note_capture(note, &td, sizeof(td));
+	ret = sd_set_one(td.ThreadId, td.Priority, 0, &old);
+	if (!ret)
+		sd_log_note_change(note, td.ThreadId, old, td.Priority);
+	return ret;
 }
 
 /*
  * GET_PRIORITY: a thread's level. Reading needs neither write access nor a
  * capability, as sched_getattr(2) needs none; kernel threads may be read.
  */
-static long sd_ioctl_get_priority(struct file *file, void __user *arg)
+static long sd_ioctl_get_priority(struct file *file, void __user *arg,
+				  struct sd_log_note *note)
 {
 	struct task_struct *task;
 	SdGetPriority q;
 
 	if (copy_from_user(&q, arg, sizeof(q)))
 		return -EFAULT;
+	sd_log_note_capture(note, &q, sizeof(q));
 	task = sd_get_task(q.ThreadId);
 	if (!task) {
 		dev_dbg(sd_misc.this_device, "get: thread %u not found\n", q.ThreadId);
@@ -211,6 +219,7 @@ static long sd_ioctl_get_priority(struct file *file, void __user *arg)
 		return -EINVAL;		/* a policy the scale does not know */
 	if (copy_to_user(arg, &q, sizeof(q)))
 		return -EFAULT;
+	note->information = sizeof(q);
 	dev_dbg(sd_misc.this_device, "get: thread %u at %d\n", q.ThreadId, q.Level);
 	return 0;
 }
@@ -221,7 +230,8 @@ static long sd_ioctl_get_priority(struct file *file, void __user *arg)
  * written gets EFAULT with nothing changed. The base flag is accepted: a
  * Linux level does not decay, so it is a base already.
  */
-static long sd_ioctl_set_priority_ex(struct file *file, void __user *arg)
+static long sd_ioctl_set_priority_ex(struct file *file, void __user *arg,
+				     struct sd_log_note *note)
 {
 	SdSetPriorityEx x;
 	int ret;
@@ -231,14 +241,17 @@ static long sd_ioctl_set_priority_ex(struct file *file, void __user *arg)
 		return ret;
 	if (copy_from_user(&x, arg, sizeof(x)) || copy_to_user(arg, &x, sizeof(x)))
 		return -EFAULT;
+	sd_log_note_capture(note, &x, sizeof(x));
 	/* SD_SET_EX_BASE: every level lasts here, so it changes nothing. */
 	if (x.Flags & ~SD_SET_EX_FLAGS_KNOWN)
 		return -EINVAL;
 	ret = sd_set_one(x.ThreadId, x.Priority, 0, &x.OldLevel);
 	if (ret)
 		return ret;
+	sd_log_note_change(note, x.ThreadId, x.OldLevel, x.Priority);
 	if (copy_to_user(arg, &x, sizeof(x)))
 		return -EFAULT;
+	note->information = sizeof(x);
 	return 0;
 }
 
@@ -248,10 +261,13 @@ static long sd_ioctl_set_priority_ex(struct file *file, void __user *arg)
  * cleared (which proves it writable), before the first change; a bad
  * header or an unreadable or unwritable array changes nothing.
  */
-static long sd_ioctl_set_priority_batch(struct file *file, void __user *arg)
+static long sd_ioctl_set_priority_batch(struct file *file, void __user *arg,
+					struct sd_log_note *note)
 {
+	u8 seen[SD_LOG_CAPTURE_MAX];
 	SdBatchResult *results = NULL;
 	SdBatchEntry *entries = NULL;
+	SdBatchHeader header;
 	void __user *uresults;
 	struct sd_batch b;
 	u32 i, changed = 0;
@@ -262,6 +278,10 @@ static long sd_ioctl_set_priority_batch(struct file *file, void __user *arg)
 		return ret;
 	if (copy_from_user(&b, arg, sizeof(b)))
 		return -EFAULT;
+	/* As the Windows driver notes its input: the header, then entry 0's start. */
+	header.Count = b.count;
+	header.Flags = b.flags;
+	sd_log_note_capture(note, &header, sizeof(header));
 	if (b.flags || b.count == 0 || b.count > SD_BATCH_MAX)
 		return -EINVAL;
 
@@ -279,6 +299,10 @@ static long sd_ioctl_set_priority_batch(struct file *file, void __user *arg)
 		goto out;
 	}
 
+	memcpy(seen, &header, sizeof(header));
+	memcpy(seen + sizeof(header), &entries[0], sizeof(seen) - sizeof(header));
+	sd_log_note_capture(note, seen, sizeof(seen));
+
 	for (i = 0; i < b.count; i++) {
 		if (entries[i].Reserved)
 			results[i].Status = -EINVAL;
@@ -287,10 +311,22 @@ static long sd_ioctl_set_priority_batch(struct file *file, void __user *arg)
 						       entries[i].Priority,
 						       entries[i].ProcessId,
 						       &results[i].OldLevel);
-		changed += results[i].Status == 0;
+		if (results[i].Status == 0) {
+			struct sd_log_note change = { };
+
+			/* The audit trail: one CHANGE record per thread changed. */
+			sd_log_note_capture(&change, &entries[i], sizeof(entries[i]));
+			sd_log_note_change(&change, entries[i].ThreadId,
+					   results[i].OldLevel, entries[i].Priority);
+			sd_log_write(SD_LOG_CHANGE, SD_LINUX_IOCTL_SET_PRIORITY_BATCH,
+				     sizeof(entries[i]), sizeof(results[i]), 0, &change);
+			changed++;
+		}
 	}
 	ret = copy_to_user(uresults, results, array_size(b.count, sizeof(*results))) ?
 	      -EFAULT : 0;
+	if (!ret)
+		note->information = array_size(b.count, sizeof(*results));
 	dev_dbg(sd_misc.this_device, "batch: %u of %u entries changed\n", changed, b.count);
 out:
 	kvfree(results);
@@ -298,10 +334,56 @@ out:
 	return ret;
 }
 
+/*
+ * GET_LOG: the records from from_seq on, as many as capacity holds. They are
+ * copied out of the ring under its lock into a kernel buffer, and to the
+ * caller after it is released. Never logged itself: a reader that follows
+ * the log would fill it.
+ */
+static long sd_ioctl_get_log(struct file *file, void __user *arg,
+			     struct sd_log_note *note)
+{
+	struct sd_get_log __user *uarg = arg;
+	SdLogRecord *records = NULL;
+	struct sd_get_log q;
+	u32 n;
+	long ret = 0;
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (copy_from_user(&q, uarg, sizeof(q)))
+		return -EFAULT;
+	if (q.flags)
+		return -EINVAL;
+	n = min_t(u32, q.capacity, SD_LOG_CAPACITY);
+	if (n) {
+		records = kvmalloc_array(n, sizeof(*records), GFP_KERNEL);
+		if (!records)
+			return -ENOMEM;
+	}
+	n = sd_log_read(q.from_seq, records, n, &q.out);
+	if ((n && copy_to_user(u64_to_user_ptr(q.records), records,
+			       array_size(n, sizeof(*records)))) ||
+	    copy_to_user(&uarg->out, &q.out, sizeof(q.out)))
+		ret = -EFAULT;
+	kvfree(records);
+	return ret;
+}
+
+/* CLEAR_LOG: drop the records; the numbers go on. Needs a file open for writing. */
+static long sd_ioctl_clear_log(struct file *file, void __user *arg,
+			       struct sd_log_note *note)
+{
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	sd_log_clear();
+	return 0;
+}
+
 struct sd_ioctl {
 	unsigned int cmd;
 	const char *name;
-	long (*handler)(struct file *file, void __user *arg);
+	long (*handler)(struct file *file, void __user *arg, struct sd_log_note *note);
 };
 
 /* One row per code of include/seconddriver.h, in the Windows driver's order. */
@@ -311,6 +393,8 @@ static const struct sd_ioctl sd_ioctls[] = {
 	{ SD_LINUX_IOCTL_SET_PRIORITY_EX, "SET_PRIORITY_EX", sd_ioctl_set_priority_ex },
 	{ SD_LINUX_IOCTL_SET_PRIORITY_BATCH, "SET_PRIORITY_BATCH",
 	  sd_ioctl_set_priority_batch },
+	{ SD_LINUX_IOCTL_GET_LOG, "GET_LOG", sd_ioctl_get_log },
+	{ SD_LINUX_IOCTL_CLEAR_LOG, "CLEAR_LOG", sd_ioctl_clear_log },
 };
 
 /*
@@ -321,19 +405,28 @@ static const struct sd_ioctl sd_ioctls[] = {
 static long sd_unlocked_ioctl(struct file *file, unsigned int cmd,
 			      unsigned long arg)
 {
+	struct sd_log_note note = { };
 	size_t i;
-	long ret;
+	long ret = -ENOTTY;
 
 	for (i = 0; i < ARRAY_SIZE(sd_ioctls); i++) {
-		if (sd_ioctls[i].cmd == cmd) {
-			ret = sd_ioctls[i].handler(file, (void __user *)arg);
-			dev_dbg(sd_misc.this_device, "%s from pid %d: %ld\n",
-				sd_ioctls[i].name, task_pid_nr(current), ret);
-			return ret;
-		}
+		if (sd_ioctls[i].cmd == cmd)
+			break;
 	}
-	dev_dbg(sd_misc.this_device, "unknown ioctl %#x\n", cmd);
-	return -ENOTTY;
+	if (i < ARRAY_SIZE(sd_ioctls)) {
+		ret = sd_ioctls[i].handler(file, (void __user *)arg, &note);
+		dev_dbg(sd_misc.this_device, "%s from pid %d: %ld\n",
+			sd_ioctls[i].name, task_pid_nr(current), ret);
+	} else {
+		dev_dbg(sd_misc.this_device, "unknown ioctl %#x\n", cmd);
+	}
+	/* The lengths a code carries: its size, in and/or out by its direction. */
+	if (cmd != SD_LINUX_IOCTL_GET_LOG)
+		sd_log_write(SD_LOG_IOCTL, cmd,
+			     _IOC_DIR(cmd) & _IOC_WRITE ? _IOC_SIZE(cmd) : 0,
+			     _IOC_DIR(cmd) & _IOC_READ ? _IOC_SIZE(cmd) : 0,
+			     (s32)ret, &note);
+	return ret;
 }
 
 /*
@@ -342,11 +435,15 @@ static long sd_unlocked_ioctl(struct file *file, unsigned int cmd,
  */
 static int sd_open(struct inode *inode, struct file *file)
 {
-	return nonseekable_open(inode, file);
+	int ret = nonseekable_open(inode, file);
+
+	sd_log_write(SD_LOG_CREATE, 0, 0, 0, ret, NULL);
+	return ret;
 }
 
 static int sd_release(struct inode *inode, struct file *file)
 {
+	sd_log_write(SD_LOG_CLOSE, 0, 0, 0, 0, NULL);
 	return 0;
 }
 
@@ -369,9 +466,15 @@ static int __init sd_init(void)
 {
 	int ret;
 
+	ret = sd_log_init();
+	if (ret) {
+		pr_err("cannot allocate the log: %d\n", ret);
+		return ret;
+	}
 	ret = misc_register(&sd_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", SD_LINUX_DEVICE_NAME, ret);
+		sd_log_exit();
 		return ret;
 	}
 	pr_info("loaded: /dev/%s, ioctl SET_PRIORITY %#x\n",
@@ -382,6 +485,7 @@ static int __init sd_init(void)
 static void __exit sd_exit(void)
 {
 	misc_deregister(&sd_misc);
+	sd_log_exit();
 	pr_info("unloaded\n");
 }
 

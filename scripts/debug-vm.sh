@@ -67,7 +67,7 @@ echo "module .text: $text (from /sys/module/seconddriver/sections/.text)"
 echo "SD-LISTEN $(ss -Hltn "sport = :$port" | awk '{print $4}' | tr '\n' ' ')"
 
 src=$VM_SRC/linux/seconddriver_main.c
-line=$(grep -n 'return sd_set_one(td.ThreadId, td.Priority, 0, NULL);' "$src" | cut -d: -f1)
+line=$(grep -n 'ret = sd_set_one(td.ThreadId, td.Priority, 0, &old);' "$src" | cut -d: -f1)
 [ -n "$line" ] || die "cannot find the breakpoint line in $src"
 echo "breakpoint:  linux/seconddriver_main.c:$line, after the request is copied in"
 

@@ -61,6 +61,14 @@ echo "Wine's KeSetPriorityThread is a stub: the line above shows the call and it
 echo "argument, not a real priority change. tests/vm shows the real change on the"
 echo "Linux twin."
 
+step "what the driver itself recorded (SecondDriverClient.exe log)"
+show "SecondDriverClient.exe log"
+wrun "$SD_WIN_DIR\\SecondDriverClient.exe" log
+echo
+echo "Every request the driver took, decoded: the seed's WinDbg session, without a"
+echo "debugger (docs/DEBUGGING.md section 4). Under Wine the change reads 31 -> 31:"
+echo "its KeSetPriorityThread stub answers the new level where Windows answers the old."
+
 step "stopping and removing the driver"
 show "sc stop second"; wrun sc stop second | grep -E 'STATE' || true
 show "sc delete second"; wrun sc delete second

@@ -41,10 +41,13 @@ done
 for code in $(sed -n 's/^_Static_assert(\(IOCTL\|SD_LINUX_IOCTL\)_[A-Z_]* == \(0x[0-9A-F]*\)u.*/\2/p' include/seconddriver.h); do
 	check "docs: SPEC gives the contract's code $code" grep -q "$code" docs/SPEC.md
 done
-for c in get set threads boost-process apply; do
+for c in get set threads boost-process apply log clear-log decode install uninstall; do
 	check "docs: the README's command table has the client's \"$c\" command" \
-		eval 'grep -q "^| \`$c " README.md && grep -q "{ \"$c\"," client/sd_client.c'
+		eval 'grep -qE "^\| \`$c[ \`]" README.md && grep -q "{ \"$c\"," client/sd_client.c'
 done
+seed_line=$(grep -E '^#7 .* IOCTL SET_PRIORITY 0x80002003 ' docs/DEBUGGING.md)
+check "docs: the README's log line for the seed's request is DEBUGGING.md's (which the native tests build)" \
+	eval '[ -n "$seed_line" ] && grep -qxF "    $seed_line" README.md'
 check "docs: the README documents the long forms (scripts/test.sh --long), and test.sh takes the flag" \
 	eval 'grep -q "bash scripts/test.sh --long" README.md && grep -q -- "--long) long=--long" scripts/test.sh'
 check "docs: SPEC's handle-access table names the access SdIoctlTable gives SET (FILE_WRITE_DATA)" \

@@ -30,6 +30,12 @@
  *     ASan catches any read outside them (they are allocated to the byte)
  *   - a successful SET changed the thread it named, to a level in 1..31;
  *     a batch answers one result per entry, each with a status SPEC lists
+ *   - the log (driver/sd_log.c, started once): every request but GET_LOG
+ *     added exactly its one IOCTL record (after a CHANGE record per thread
+ *     a batch changed), with the request's code, lengths, status and
+ *     Information, and captured bytes that are the input's own; GET_LOG
+ *     added none, and answered whole, consecutive records; the log's spin
+ *     lock was released every time
  * A code that SdIoctlTable gains without a status list here aborts too, so
  * a new IOCTL cannot land without joining this fuzzer.
  */
@@ -44,6 +50,7 @@
 #include "sd_access.h"
 #include "sd_host.h"
 #include "sd_ioctl.h"
+#include "sd_log.h"
 
 #define MAX_LEN 65536u
 #define PATTERN 0xA5
@@ -69,6 +76,9 @@ static const struct allowed spec_statuses[] = {
 	{ IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH,
 	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_INVALID_PARAMETER,
 	    STATUS_ACCESS_DENIED } },
+	{ IOCTL_SECOND_DRIVER_GET_LOG,
+	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED } },
+	{ IOCTL_SECOND_DRIVER_CLEAR_LOG, { STATUS_SUCCESS, STATUS_ACCESS_DENIED } },
 };
 
 static void die(const char *what, ULONG code, NTSTATUS st)
@@ -186,6 +196,98 @@ static void fill(uint8_t *dst, size_t n, const struct cursor *c)
 		memcpy(dst + i, c->p, n - i < c->n ? n - i : c->n);
 }
 
+/* The number the log gives its next record. */
+static sd_u64 log_next(void)
+{
+	SdGetLogOut o;
+
+	SdLogRead(~0ull, NULL, 0, &o);
+	return o.NextSeq;
+}
+
+/* Record number seq into *rec; 0 if the log no longer holds it. */
+static int log_record(sd_u64 seq, SdLogRecord *rec)
+{
+	SdGetLogOut o;
+
+	return SdLogRead(seq, rec, 1, &o) == 1 && o.Lost == 0 && rec->Seq == seq;
+}
+
+/* 1 if the n bytes at p are one of the batch input's entries. */
+static int is_entry(const uint8_t *sys, ULONG inlen, const uint8_t *p, size_t n)
+{
+	size_t off;
+
+	for (off = sizeof(SdBatchHeader); off + sizeof(SdBatchEntry) <= inlen;
+	     off += sizeof(SdBatchEntry)) {
+		if (!memcmp(sys + off, p, n))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What this one request did to the log, from number before on. The input
+ * as the driver saw it is `seen` (inlen bytes), or NULL where it could not
+ * be read.
+ */
+static void check_log(ULONG code, NTSTATUS st, ULONG_PTR info, const SD_REQUEST *r,
+		      sd_u64 before, const uint8_t *seen, const uint8_t *answer)
+{
+	sd_u64 after = log_next(), seq;
+	SdLogRecord rec;
+
+	if (fake.lock_held || fake.lock_misuse)
+		die("the log's spin lock was left held, or taken twice", code, st);
+	if (code == IOCTL_SECOND_DRIVER_GET_LOG) {
+		const SdGetLogOut *o = (const SdGetLogOut *)answer;
+		const SdLogRecord *recs;
+		ULONG i;
+
+		if (after != before)
+			die("GET_LOG was recorded", code, st);
+		if (!NT_SUCCESS(st))
+			return;
+		recs = (const SdLogRecord *)(o + 1);
+		if (info != sizeof(*o) + o->Count * sizeof(SdLogRecord) ||
+		    o->Count > (r->OutputBufferLength - sizeof(*o)) / sizeof(SdLogRecord) ||
+		    o->Count > SD_LOG_CAPACITY || o->NextSeq > after || o->Reserved)
+			die("GET_LOG's answer does not add up", code, st);
+		for (i = 0; i < o->Count; i++) {
+			if (recs[i].Seq != o->NextSeq - o->Count + i || recs[i].Kind == 0 ||
+			    recs[i].CapturedLength > SD_LOG_CAPTURE_MAX)
+				die("GET_LOG answered a record out of order, or torn", code, st);
+		}
+		return;
+	}
+	if (after < before + 1)
+		die("a request was not recorded", code, st);
+	for (seq = before; seq + 1 < after; seq++) {
+		/* Only a batch writes more: one CHANGE record per thread changed. */
+		if (code != IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH || !NT_SUCCESS(st))
+			die("a request wrote more than its one record", code, st);
+		if (log_record(seq, &rec) &&
+		    (rec.Kind != SD_LOG_CHANGE || rec.CapturedLength != sizeof(SdBatchEntry) ||
+		     !(rec.Flags & SD_LOG_F_CHANGE) || !is_entry(seen, r->InputBufferLength,
+								 rec.Captured, 8)))
+			die("a batch's CHANGE record is not one of its entries", code, st);
+	}
+	if (!log_record(after - 1, &rec))
+		die("the request's record is not the newest", code, st);
+	if (rec.Kind != SD_LOG_IOCTL || rec.Os != SD_LOG_OS_WINDOWS || rec.Code != code ||
+	    rec.Status != st || rec.Information != info || rec.InLen != r->InputBufferLength ||
+	    rec.OutLen != r->OutputBufferLength || rec.Reserved != 0)
+		die("the request's record does not say what happened", code, st);
+	if (rec.CapturedLength > SD_LOG_CAPTURE_MAX || rec.CapturedLength > r->InputBufferLength ||
+	    (rec.CapturedLength && (!seen || memcmp(rec.Captured, seen, rec.CapturedLength))))
+		die("a record's captured bytes are not the input's", code, st);
+	if ((rec.Flags & SD_LOG_F_CHANGE) &&
+	    (!NT_SUCCESS(st) || rec.NewLevel < SD_PRIORITY_MIN || rec.NewLevel > SD_PRIORITY_MAX))
+		die("a record shows a change the request did not make", code, st);
+	if (code == IOCTL_SECOND_DRIVER_CLEAR_LOG && NT_SUCCESS(st) && log_record(before - 1, &rec))
+		die("CLEAR_LOG left a record behind", code, st);
+}
+
 /* The statuses one SET_PRIORITY_BATCH entry may end with. */
 static int entry_status_allowed(NTSTATUS st)
 {
@@ -207,12 +309,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	SD_REQUEST r;
 	ThreadData named = { 0, 0 };
 	ULONG_PTR info = 0xDEAD;
+	const uint8_t *seen = NULL;
+	sd_u64 before;
 	NTSTATUS st;
 	size_t i;
 
 	if (!fault_page) {
 		fault_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (fault_page == MAP_FAILED)
+			abort();
+		fake_reset();
+		if (SdLogStart() != STATUS_SUCCESS)	/* the log lives for the whole run */
 			abort();
 	}
 
@@ -315,7 +422,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 
+	/* The input as the driver can see it: captured bytes must be these. */
+	if (buffered)
+		seen = sys_copy;
+	else if (r.InputBuffer == (const void *)in)
+		seen = in_copy;
+	else if (r.InputBuffer && (const uint8_t *)r.InputBuffer > in &&
+		 (const uint8_t *)r.InputBuffer < in + inlen)
+		seen = NULL;	/* misaligned: never read */
+	before = log_next();
 	st = SdDispatchIoctl(&r, &info);
+	check_log(code, st, info, &r, before, seen, sys);
 
 	if (fake.refs != 0)
 		die("a thread reference was kept or dropped twice", code, st);

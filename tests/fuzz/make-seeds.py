@@ -20,7 +20,7 @@ def length(n):
 
 
 # SdIoctlTable's rows, in order (driver/sd_ioctl.c)
-SET_ROW, GET_ROW, SET_EX_ROW, BATCH_ROW = 0, 1, 2, 3
+SET_ROW, GET_ROW, SET_EX_ROW, BATCH_ROW, GET_LOG_ROW, CLEAR_LOG_ROW = 0, 1, 2, 3, 4, 5
 
 
 def ioctl(name, content, how=USER_VALID, lookup=0, who=0x30, granted=0,
@@ -79,6 +79,16 @@ def main():
     ioctl("batch-short-output", batch, row=BATCH_ROW, who=0x70, inlen=len(batch), outlen=31)
     ioctl("batch-wrong-count", struct.pack("<II", 5, 0) + entries, row=BATCH_ROW,
           inlen=len(batch), outlen=40)
+    ioctl("get-log-from-0", struct.pack("<Q", 0), row=GET_LOG_ROW, who=0x31, granted=0x01,
+          inlen=8, outlen=24 + 2 * 88)
+    ioctl("get-log-from-old", struct.pack("<Q", 1), row=GET_LOG_ROW, inlen=8, outlen=4096)
+    ioctl("get-log-header-only", struct.pack("<Q", 5), row=GET_LOG_ROW, inlen=8, outlen=24)
+    ioctl("get-log-short-output", struct.pack("<Q", 0), row=GET_LOG_ROW, inlen=8, outlen=23)
+    ioctl("get-log-write-only-handle", struct.pack("<Q", 0), row=GET_LOG_ROW, who=0x30,
+          granted=0x00, inlen=8, outlen=200)
+    ioctl("clear-log", b"", row=CLEAR_LOG_ROW, who=0x30, inlen=0, outlen=0)
+    ioctl("clear-log-read-only-handle", b"", row=CLEAR_LOG_ROW, who=0x10, granted=0x01,
+          inlen=0, outlen=0)
     mapping("level-1", 1, 0, 19, 0)
     mapping("level-8", 8, 0, 0, 0)
     mapping("level-31", 31, 2, 0, 16)

@@ -8,6 +8,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_kernel.h"
@@ -203,15 +204,78 @@ unsigned long long SdReadTimeStampCounter(void)
 	return tsc += 0x1000;
 }
 
+static ULONGLONG fake_query_interrupt_time(void)
+{
+	return fake.interrupt_time;
+}
+
+static int names(const UNICODE_STRING *s, const wchar_t *name)
+{
+	size_t n = wcslen(name);
+
+	return s->Length == n * sizeof(wchar_t) && !wmemcmp(s->Buffer, name, n);
+}
+
+/* With wine_exports, the two exports Wine has and x64 Windows lacks. */
 PVOID MmGetSystemRoutineAddress(UNICODE_STRING *SystemRoutineName)
 {
-	static const wchar_t wine[] = L"wine_ntoskrnl_main_loop";
-
-	if (!fake.wine_exports ||
-	    SystemRoutineName->Length != sizeof(wine) - sizeof(wine[0]) ||
-	    wmemcmp(SystemRoutineName->Buffer, wine, SystemRoutineName->Length / sizeof(wchar_t)))
+	if (!fake.wine_exports)
 		return NULL;
-	return (PVOID)&fake;
+	if (names(SystemRoutineName, L"wine_ntoskrnl_main_loop"))
+		return (PVOID)&fake;
+	if (names(SystemRoutineName, L"KeQueryInterruptTime"))
+		return (PVOID)fake_query_interrupt_time;
+	return NULL;
+}
+
+PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
+{
+	void *p;
+
+	(void)Tag;
+	if (PoolType != NonPagedPoolNx || fake.pool_fail)
+		return NULL;
+	p = malloc(NumberOfBytes);
+	if (p)
+		fake.pool_blocks++;
+	return p;
+}
+
+void ExFreePoolWithTag(PVOID P, ULONG Tag)
+{
+	(void)Tag;
+	fake.pool_blocks--;
+	free(P);
+}
+
+void KeInitializeSpinLock(PKSPIN_LOCK SpinLock)
+{
+	*SpinLock = 0;
+}
+
+KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock)
+{
+	fake.lock_misuse += *SpinLock != 0;
+	*SpinLock = 1;
+	fake.lock_held = 1;
+	return 0;
+}
+
+void KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
+{
+	fake.lock_misuse += *SpinLock != 1 || NewIrql != 0;
+	*SpinLock = 0;
+	fake.lock_held = 0;
+}
+
+HANDLE PsGetCurrentProcessId(void)
+{
+	return (HANDLE)(uintptr_t)fake.current_pid;
+}
+
+HANDLE PsGetCurrentThreadId(void)
+{
+	return (HANDLE)(uintptr_t)fake.current_tid;
 }
 
 NTSTATUS SdCaptureThreadData(const void *Buffer, KPROCESSOR_MODE RequestorMode,
@@ -233,7 +297,7 @@ NTSTATUS SdCaptureThreadData(const void *Buffer, KPROCESSOR_MODE RequestorMode,
 	return STATUS_SUCCESS;
 }
 
-void SdLog(ULONG Level, const char *Format, ...)
+void SdPrint(ULONG Level, const char *Format, ...)
 {
 	va_list args;
 

@@ -12,12 +12,18 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <wchar.h>
 
 typedef int32_t NTSTATUS;
 typedef uint32_t ULONG;
 typedef int32_t LONG;
 typedef uint16_t USHORT;
+typedef uint64_t ULONGLONG;
+typedef size_t SIZE_T;
+typedef unsigned char KIRQL;
+typedef uintptr_t KSPIN_LOCK, *PKSPIN_LOCK;
+#define NTAPI
 
 typedef unsigned char BOOLEAN;
 typedef unsigned char UCHAR;
@@ -50,6 +56,7 @@ enum { KernelMode = 0, UserMode = 1 };
 #define STATUS_PRIVILEGE_NOT_HELD      ((NTSTATUS)0xC0000061)
 #define STATUS_DELETE_PENDING          ((NTSTATUS)0xC0000056)
 #define STATUS_NOT_SUPPORTED           ((NTSTATUS)0xC00000BB)
+#define STATUS_INSUFFICIENT_RESOURCES  ((NTSTATUS)0xC000009A)
 
 #define TRUE  1
 #define FALSE 0
@@ -77,6 +84,12 @@ typedef struct {
 #define DPFLTR_INFO_LEVEL    3
 
 #define PAGED_CODE() ((void)0)
+#define UNREFERENCED_PARAMETER(p) ((void)(p))
+#define RtlZeroMemory(d, n) memset((d), 0, (n))
+#define RtlCopyMemory(d, s, n) memcpy((d), (s), (n))
+#define PASSIVE_LEVEL  0
+#define DISPATCH_LEVEL 2
+#define _Out_writes_(n)
 
 #define _In_
 #define _In_z_
@@ -130,5 +143,15 @@ PVOID MmGetSystemRoutineAddress(UNICODE_STRING *SystemRoutineName);
 void KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
 		  ULONG_PTR P4);
 unsigned long long SdReadTimeStampCounter(void);
+
+/* The log's kernel calls (driver/sd_log.c). */
+typedef enum { NonPagedPoolNx = 512 } POOL_TYPE;
+PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
+void ExFreePoolWithTag(PVOID P, ULONG Tag);
+void KeInitializeSpinLock(PKSPIN_LOCK SpinLock);
+KIRQL KeAcquireSpinLockRaiseToDpc(PKSPIN_LOCK SpinLock);
+void KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
+HANDLE PsGetCurrentProcessId(void);
+HANDLE PsGetCurrentThreadId(void);
 
 #endif /* FAKE_KERNEL_H */

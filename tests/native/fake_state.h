@@ -39,6 +39,9 @@ struct fake_state {
 	int privilege_denied;		/* SeSinglePrivilegeCheck answers FALSE */
 	int wine_exports;		/* MmGetSystemRoutineAddress finds Wine's name */
 	KPRIORITY process_base;		/* ProcessBasicInformation's BasePriority */
+	int pool_fail;			/* ExAllocatePoolWithTag answers NULL */
+	ULONG current_pid, current_tid;	/* PsGetCurrentProcessId/ThreadId */
+	ULONGLONG interrupt_time;	/* KeQueryInterruptTime, in 100 ns */
 	NTSTATUS process_status;	/* PsLookupProcessByProcessId's answer */
 	/* what happened */
 	int lookups, sets, derefs, captures, logs, queries;
@@ -54,6 +57,9 @@ struct fake_state {
 	LONG base_increment;
 	ACCESS_MASK kernel_open_access;	/* the last KernelMode open's access */
 	int bugchecks;			/* KeBugCheckEx calls (the fake returns) */
+	int pool_blocks;		/* pool allocations not yet freed */
+	int lock_held;			/* the spin lock is held now */
+	int lock_misuse;		/* acquired twice, or released when free */
 	ULONG bugcheck_code;
 	ULONG_PTR bugcheck_args[4];
 	int refs;		/* outstanding thread references */

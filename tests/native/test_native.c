@@ -22,28 +22,23 @@
 #include "sd_ioctl.h"
 #include "sd_json.h"
 #include "sd_map.h"
+#include "test_harness.h"
 
-static int passed, failed;
-static int case_failed;
-static const char *case_name;
+int passed, failed;
+int case_failed;
+const char *case_name;
 
-#define CHECK(cond) do {						\
-	if (!(cond) && !case_failed) {					\
-		printf("FAIL %s: %s (line %d)\n", case_name, #cond,	\
-		       __LINE__);					\
-		case_failed = 1;					\
-	}								\
-} while (0)
-
-static void begin(const char *name)
+void begin(const char *name)
 {
 	case_name = name;
 	case_failed = 0;
 	fake_reset();
 	SdHost.Wine = FALSE;
+	SdHost.QueryInterruptTime = NULL;
+	SdHost.InterruptTimeUnitNs = 100;
 }
 
-static void end(void)
+void end(void)
 {
 	if (case_failed) {
 		failed++;
@@ -130,7 +125,8 @@ static void test_table(void)
 		CHECK((e->Code >> 16) == SD_DEVICE_TYPE);
 		CHECK(fn >= 0x800u && fn <= 0xFFFu);
 		CHECK(e->Handler != NULL && e->Name != NULL);
-		CHECK(e->MinInputLength > 0);
+		/* Every code but CLEAR_LOG, which carries nothing, has an input. */
+		CHECK(e->MinInputLength > 0 || e->Code == IOCTL_SECOND_DRIVER_CLEAR_LOG);
 		CHECK(SdFindIoctl(e->Code) == e);
 		/* The seed's code is the only METHOD_NEITHER, FILE_ANY_ACCESS one;
 		 * every other carries its access, and the table agrees with it. */
@@ -157,13 +153,20 @@ static void test_table(void)
 	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX) != NULL);
 	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH) != NULL);
 	CHECK(((IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH >> 2) & 0xFFFu) == SD_FUNC_SET_PRIORITY_BATCH);
-	CHECK(SdIoctlCount == 4);
+	CHECK(IOCTL_SECOND_DRIVER_GET_LOG == 0x80006010u);
+	CHECK(IOCTL_SECOND_DRIVER_CLEAR_LOG == 0x8000A014u);
+	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_GET_LOG) != NULL);
+	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_CLEAR_LOG) != NULL);
+	CHECK(SdIoctlCount == 6);
 #ifdef __linux__
 	CHECK(SD_LINUX_IOCTL_GET_PRIORITY == 0xC008D501u);
 	CHECK(SD_LINUX_IOCTL_SET_PRIORITY_EX == 0xC010D502u);
 	CHECK(SD_LINUX_IOCTL_SET_PRIORITY_BATCH == 0xC018D503u);
 	CHECK(_IOC_NR(SD_LINUX_IOCTL_SET_PRIORITY_BATCH) == 3 &&
 	      _IOC_SIZE(SD_LINUX_IOCTL_SET_PRIORITY_BATCH) == sizeof(struct sd_batch));
+	CHECK(SD_LINUX_IOCTL_GET_LOG == 0xC030D504u && SD_LINUX_IOCTL_CLEAR_LOG == 0x0000D505u);
+	CHECK(_IOC_SIZE(SD_LINUX_IOCTL_GET_LOG) == sizeof(struct sd_get_log) &&
+	      _IOC_DIR(SD_LINUX_IOCTL_CLEAR_LOG) == _IOC_NONE);
 #endif
 	end();
 }
@@ -195,7 +198,7 @@ static NTSTATUS buffered(ULONG code, const void *in, ULONG inlen, ULONG outlen,
 	return SdDispatchIoctl(&r, info);
 }
 
-static void add_thread(ULONG id, ULONG pid, KPRIORITY prio)
+void add_thread(ULONG id, ULONG pid, KPRIORITY prio)
 {
 	struct fake_thread *t = &fake.table[fake.table_n++];
 
@@ -1041,6 +1044,10 @@ int main(void)
 	test_args();
 	test_json();
 	test_linux_map();
+	test_log_ring();
+	test_log_driver();
+	test_decode();
+	test_service();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -63,7 +63,8 @@ for f in driver/*.c; do
 	analyze "$log" "${KFLAGS[@]}" -DDBG=0 "$f"
 	analyze "$log" "${KFLAGS[@]}" -DDBG=1 "$f"
 done
-for f in client/sd_client.c client/sd_args.c client/sd_platform_linux.c; do
+for f in client/sd_client.c client/sd_args.c client/sd_json.c client/sd_decode.c \
+	client/sd_service.c client/sd_platform_linux.c; do
 	analyze "$log" -std=c11 -Iinclude -Iclient "$f"
 done
 analyze "$log" --target=x86_64-w64-windows-gnu -std=c11 -Iinclude -Iclient client/sd_platform_win.c
@@ -124,12 +125,28 @@ fi
 sed -i "s|$(realpath "$out/module")/||g" "$log"
 checked=$(grep -c '  CHECK ' "$log")
 read -r ours headers <<<"$(count "$log")"
-check "static: sparse checked both of the module's files ($checked) and finds nothing in them ($ours; $headers in kernel headers, not failed on; log: $log)" \
-	eval '[ "$checked" -ge 2 ] && [ "$ours" -eq 0 ]'
+nfiles=$(sed -n 's/^seconddriver-y := //p' linux/Kbuild | wc -w)
+check "static: sparse checked each of the module's $nfiles files ($checked) and finds nothing in them ($ours; $headers in kernel headers, not failed on; log: $log)" \
+	eval '[ "$nfiles" -ge 3 ] && [ "$checked" -ge "$nfiles" ] && [ "$ours" -eq 0 ]'
 [ "$ours" -eq 0 ] || grep -E ': (warning|error):' "$log" | grep -E "$OURS" | head -n 10 | sed 's/^/    | /'
 
 # ---- the annotations agree -------------------------------------------------------
-bad=$(grep -rhoE '_IRQL_requires[a-z_]*\([A-Z_]+\)' driver/*.h | sort -u | grep -v '_IRQL_requires_max_(PASSIVE_LEVEL)')
-check "static: every IRQL annotation in the driver's headers is _IRQL_requires_max_(PASSIVE_LEVEL), as SPEC section 8 says${bad:+: $bad}" \
+bad=$(grep -rhoE '_IRQL_requires[a-z_]*\([A-Z_]+\)' driver/*.h | sort -u |
+	grep -vE '_IRQL_requires_max_\((PASSIVE|DISPATCH)_LEVEL\)')
+check "static: every IRQL annotation in the driver's headers is _IRQL_requires_max_ of PASSIVE_LEVEL or DISPATCH_LEVEL${bad:+: $bad}" \
 	[ -z "$bad" ]
+# A routine that may run at DISPATCH_LEVEL must not be pageable: SPEC 8 puts
+# each one in .text, and its definition names no code section.
+dispatch=$(awk '/_IRQL_requires_max_\(DISPATCH_LEVEL\)/ { want = 1; next }
+	want && match($0, /[A-Za-z_][A-Za-z0-9_]*\(/) { print substr($0, RSTART, RLENGTH - 1); want = 0 }' driver/*.h)
+text_row=$(grep -E '^\| .* \| `\.text` \| any' docs/SPEC.md)
+missing=""
+for fn in $dispatch; do
+	grep -qF "\`$fn\`" <<<"$text_row" || missing="$missing $fn"
+	if grep -B2 -E "^[A-Za-z_ ]+[ *]$fn\(" driver/*.c | grep -q 'SD_\(PAGED\|INIT\)_CODE'; then
+		missing="$missing $fn(paged)"
+	fi
+done
+check "static: the $(wc -w <<<"$dispatch") routines annotated DISPATCH_LEVEL are in SPEC 8's .text row and in no paged section${missing:+; not:$missing}" \
+	eval '[ -n "$dispatch" ] && [ -z "$missing" ]'
 summary

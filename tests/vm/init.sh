@@ -68,9 +68,9 @@ fi
 
 if [ "$mode" = stress ] || [ "$mode" = stress-long ]; then
 	# Bounded: sized to fit tests/vm/stress.sh's ~120 s budget here.
-	storm_n=150000 storm_threads=8 cycles=200 races=5000
+	storm_n=150000 storm_threads=8 cycles=200 races=5000 log_race=10000
 	if [ "$mode" = stress-long ]; then
-		storm_n=1000000 cycles=1000 races=20000
+		storm_n=1000000 cycles=1000 races=20000 log_race=100000
 	fi
 	echo "# stress: $(nproc) CPUs; storm of $storm_n requests over $storm_threads threads per ABI, $cycles churn cycles"
 	echo "# sd_stress storm $storm_n $storm_threads"
@@ -79,6 +79,8 @@ if [ "$mode" = stress ] || [ "$mode" = stress-long ]; then
 	sd_stress32 storm $storm_n $storm_threads
 	echo "# sd_stress race $races"
 	sd_stress race $races
+	echo "# sd_vmlog race $log_race (8 writers, one reader following, $(nproc) CPUs)"
+	sd_vmlog race $log_race
 	ok "stress: rmmod before the churn" rmmod $MOD
 	echo "# sd_stress churn $cycles"
 	sd_stress churn $cycles /sd/$MOD.ko
@@ -130,6 +132,12 @@ echo "# sd_vmext all (GET, SET_EX, BATCH)"
 sd_vmext all
 echo "# sd_vmext32 errors (i386 build, through compat_ioctl)"
 sd_vmext32 errors
+echo "# sd_vmlog all (the log: GET_LOG, CLEAR_LOG)"
+sd_vmlog all
+echo "# sd_vmlog32 all (i386 build, through compat_ioctl)"
+sd_vmlog32 all
+echo "# sd_vmlog race 2000 (8 writers, one reader following)"
+sd_vmlog race 2000
 
 # --- pid namespaces: a thread id of the parent namespace is not found ------
 sleep 1000 &
@@ -245,6 +253,49 @@ ok "commands: no refused command reached the driver (request lines: $before -> $
 SecondDriverClient get 1073741808 >/dev/null 2>&1
 ok "commands: get of a missing thread exits 1" test $? -eq 1
 kill "$job1" "$job2"
+
+# --- the log, through the client --------------------------------------------
+# The seed's request, written out by the driver itself (docs/DEBUGGING.md): a
+# thread 8520 to boost, made by asking for the pid after 8519.
+echo 8519 >/proc/sys/kernel/ns_last_pid
+sleep 1000 &
+t8520=$!
+ok "log: a thread 8520 to boost, as in the seed (ns_last_pid; got $t8520)" test "$t8520" = 8520
+SecondDriverClient 8520 31 >/dev/null
+line=$(SecondDriverClient log | grep -F 'ThreadId 8520 (0x2148)' | tail -n 1)
+echo "# log: $line"
+rest=$(echo "$line" | sed -n 's/^#[0-9]* [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]\{6\} pid [0-9]* tid [0-9]* //p')
+ok "log: the seed's request (8520, 31) prints as docs/DEBUGGING.md shows it, with the twin's code and its change 8 -> 31" \
+	test "$rest" = "IOCTL SET_PRIORITY 0x4008D500 (direction write, size 8, type 0xD5, nr 0) in 8 out 0: 0 (success), returned 0; ThreadId 8520 (0x2148), Priority 31 (0x1F); thread 8520: 8 -> 31"
+kill $t8520
+SecondDriverClient log --json >/tmp/log.json
+rc=$?
+ok "log: log --json prints one object a line ($(wc -l </tmp/log.json) lines, exit $rc)" \
+	test $rc -eq 0 -a "$(wc -l </tmp/log.json)" -gt 10 -a "$(grep -cvE '^\{"(seq|lost)": .*\}$' /tmp/log.json)" -eq 0
+ok "log: and the seed's request is in it, decoded" \
+	grep -q '"name": "SET_PRIORITY".*"input": "ThreadId 8520 (0x2148), Priority 31 (0x1F)", "change": {"thread": 8520, "old": 8, "new": 31' /tmp/log.json
+SecondDriverClient log --follow >/tmp/follow.out 2>&1 &
+follow=$!
+sleep 0.5
+SecondDriverClient get 1 >/dev/null
+sleep 0.5
+kill -INT $follow
+wait $follow
+rc=$?
+ok "log: log --follow prints a request made after it started, and ends with exit 0 on SIGINT (exit $rc)" \
+	eval 'test $rc -eq 0 && grep -q "GET_PRIORITY .*; ThreadId 1 (0x1)$" /tmp/follow.out'
+SecondDriverClient clear-log >/dev/null
+out=$(SecondDriverClient log --since 1)
+ok "log: after clear-log, log --since 1 starts with the gap (\"$(echo "$out" | head -n 1)\")" \
+	eval 'echo "$out" | head -n 1 | grep -qE "^-- [0-9]+ records lost \(overwritten or cleared\) before #[0-9]+ --$" &&
+	      echo "$out" | sed -n 2p | grep -q " IOCTL CLEAR_LOG 0x0000D505 "'
+out=$(SecondDriverClient decode 0x4008D500)
+ok "log: decode 0x4008D500 marks the Linux reading as SET_PRIORITY" \
+	eval 'echo "$out" | grep -qF "* Linux:   direction write, size 8, type 0xD5, nr 0  = SD_LINUX_IOCTL_SET_PRIORITY"'
+err=$(SecondDriverClient install 2>&1)
+rc=$?
+ok "log: install on Linux exits 2 and points to the README's insmod steps (exit $rc)" \
+	eval 'test $rc -eq 2 && echo "$err" | grep -q "with insmod, as the README"'
 
 # --- the benchmark's program still runs: every way ends as it should -------
 out=$(sd_bench 1 2 2>&1)

@@ -134,19 +134,21 @@ enum {
 	C_BATCH,	/* BATCH of 1..16 entries under the rule: 0, each entry checked */
 	C_BATCH_BAD,	/* BATCH with a bad header: EINVAL */
 	C_EXT_BADPTR,	/* GET/SET_EX/BATCH, an unreadable argument or array: EFAULT */
+	C_LOG,		/* GET_LOG from anywhere into any room (its answer checked),
+			   or CLEAR_LOG: 0 */
 	C_N
 };
 static const char *const class_name[C_N] = {
 	"set:target", "set:storm-thread", "set:short-lived", "set:bad-level",
 	"set:bad-pointer", "neighbour", "random", "generic:FIGETBSZ",
 	"generic:FIONREAD/FIOQSIZE", "get", "set_ex:own", "set_ex:short-lived", "set_ex:refused",
-	"batch", "batch:bad-header", "ext:bad-pointer"
+	"batch", "batch:bad-header", "ext:bad-pointer", "log:get/clear"
 };
 static const unsigned class_allowed[C_N] = {
 	A(E_OK), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL), A(E_FAULT),
 	A(E_NOTTY), A(E_NOTTY), 0 /* per pointer */, A(E_NOTTY),
 	A(E_OK) | A(E_SRCH), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL),
-	A(E_OK), A(E_INVAL), A(E_FAULT)
+	A(E_OK), A(E_INVAL), A(E_FAULT), A(E_OK)
 };
 
 enum { F_MAIN, F_CHURN, F_BAD, F_N };
@@ -181,6 +183,7 @@ enum { RO_RECORDS = 128, RO_UNALIGNED_OFF = 2048 + 3 };
 struct req {
 	int cls, fdk, fd, ptrk, tid, level, err;
 	int rdonly;		/* fd is the main descriptor opened O_RDONLY */
+	int wronly;		/* fd is the main descriptor opened O_WRONLY */
 	unsigned long cmd;
 	uintptr_t ptr;
 };
@@ -353,7 +356,8 @@ static int is_generic(unsigned long cmd)
 static int is_contract(unsigned long cmd)
 {
 	return cmd == SET_CODE || cmd == SD_LINUX_IOCTL_GET_PRIORITY ||
-	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_EX || cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH;
+	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_EX || cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH ||
+	       cmd == SD_LINUX_IOCTL_GET_LOG || cmd == SD_LINUX_IOCTL_CLEAR_LOG;
 }
 
 static unsigned long neighbour_cmd(uint64_t *s)
@@ -523,6 +527,10 @@ struct stormer {
 	SdBatchResult bres[16];
 	unsigned bexp[16];
 	struct sd_batch b;
+	/* GET_LOG: its argument and up to 8 records */
+	struct sd_get_log gl;
+	SdLogRecord lrec[8];
+	unsigned long bad_log;	/* GET_LOG answers that were not whole and in order */
 	unsigned long count[C_N][F_N][E_N];
 	unsigned long short_ok, short_distinct, unexpected;
 	unsigned cpus;		/* bit n: this thread ran on CPU n */
@@ -658,11 +666,33 @@ out:
 	return e;
 }
 
-/* The codes that change threads, which a read-only descriptor may not send. */
+/* The codes that change threads or the log, which a read-only descriptor may not send. */
 static int is_write_code(unsigned long cmd)
 {
 	return cmd == SET_CODE || cmd == SD_LINUX_IOCTL_SET_PRIORITY_EX ||
-	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH;
+	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH || cmd == SD_LINUX_IOCTL_CLEAR_LOG;
+}
+
+/*
+ * A GET_LOG answer read while the other threads write: no more records than
+ * the room, numbered one after another up to NextSeq, each whole. 1 if so.
+ */
+static int log_answer_ok(const struct stormer *me)
+{
+	const SdGetLogOut *o = &me->gl.out;
+	sd_u32 i;
+
+	if (o->Count > me->gl.capacity || o->Reserved)
+		return 0;
+	for (i = 0; i < o->Count; i++) {
+		const SdLogRecord *rec = &me->lrec[i];
+
+		if (rec->Seq != o->NextSeq - o->Count + i || rec->Os != SD_LOG_OS_LINUX ||
+		    rec->Kind == 0 || rec->Kind > SD_LOG_KIND_MAX ||
+		    rec->CapturedLength > SD_LOG_CAPTURE_MAX || rec->Reserved)
+			return 0;
+	}
+	return 1;
 }
 
 /*
@@ -753,6 +783,24 @@ static void build_ext(struct stormer *me, struct req *r)
 			return;
 		}
 		make_ptr(r, bad_ptr_kind(s), NULL, NULL, s, 0);
+		return;
+	}
+	if (pick < 14) {
+		r->cls = C_LOG;
+		r->ptrk = P_BUF;
+		if (rnd(s, 8) == 0) {
+			r->cmd = SD_LINUX_IOCTL_CLEAR_LOG;	/* takes no argument */
+			r->ptr = (uintptr_t)me->buf;
+			return;
+		}
+		/* From the oldest, from 1 (long gone), or from beyond the newest. */
+		me->gl.from_seq = rnd(s, 3) == 0 ? 0 : rnd(s, 2) ? 1 : ~0ull;
+		me->gl.records = (sd_u64)(uintptr_t)me->lrec;
+		me->gl.capacity = rnd(s, 9);
+		me->gl.flags = 0;
+		memset(&me->gl.out, 0x5a, sizeof(me->gl.out));
+		r->cmd = SD_LINUX_IOCTL_GET_LOG;
+		r->ptr = (uintptr_t)&me->gl;
 		return;
 	}
 	if (pick < 40) {
@@ -878,6 +926,7 @@ static void *stormer_main(void *p)
 			r.fdk = F_MAIN;
 			r.fd = main_fd[rnd(s, 3)];
 			r.rdonly = r.fd == main_fd[1];
+			r.wronly = r.fd == main_fd[2];
 		} else if (pick < 97) {
 			r.fdk = F_CHURN;
 			r.fd = ld(&churn_fd[rnd(s, CHURN_FDS)]);
@@ -933,6 +982,8 @@ static void *stormer_main(void *p)
 		allowed = r.cls == C_FIGETBSZ ? (writable ? A(E_OK) : A(E_FAULT)) : class_allowed[r.cls];
 		if (r.rdonly && is_write_code(r.cmd))
 			allowed = A(E_BADF);	/* checked before anything else */
+		if (r.wronly && r.cmd == SD_LINUX_IOCTL_GET_LOG)
+			allowed = A(E_BADF);	/* reading the log needs FMODE_READ */
 		if (r.fdk == F_CHURN)
 			allowed |= A(E_BADF);
 		else if (r.fdk == F_BAD)
@@ -945,6 +996,8 @@ static void *stormer_main(void *p)
 		}
 		if (r.cls == C_BATCH && r.err == 0)
 			check_batch(me, &r);
+		if (r.cmd == SD_LINUX_IOCTL_GET_LOG && r.err == 0 && !log_answer_ok(me))
+			me->bad_log++;
 		if (e && r.err == 0) {
 			me->short_ok++;
 			if (__atomic_exchange_n(&e->hit, 1, __ATOMIC_ACQ_REL) == 0)
@@ -1083,6 +1136,7 @@ static void storm(unsigned long n, int threads)
 	unsigned cpus;
 	char why[160] = "";
 	unsigned long total[C_N][F_N][E_N], sent = 0, unexpected = 0, short_ok = 0, distinct = 0;
+	unsigned long bad_log = 0;
 	long before[2], after[2], bound, pid_max;
 	pthread_t creator, fdchurn;
 	uint64_t seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
@@ -1176,6 +1230,7 @@ static void storm(unsigned long n, int threads)
 		cpus |= st_[i].cpus;
 		sent += st_[i].sent;
 		unexpected += st_[i].unexpected;
+		bad_log += st_[i].bad_log;
 		short_ok += st_[i].short_ok;
 		distinct += st_[i].short_distinct;
 		for (c = 0; c < C_N; c++)
@@ -1213,6 +1268,9 @@ static void storm(unsigned long n, int threads)
 	result(unexpected == 0,
 	       "storm: every result was an errno the spec allows for what was sent (%lu unexpected)",
 	       unexpected);
+	result(bad_log == 0,
+	       "storm: every GET_LOG answer read during the storm was whole records, numbered in order (%lu were not)",
+	       bad_log);
 	{
 		unsigned long set_ok = 0, set_total = 0;
 

@@ -58,9 +58,9 @@ grep -E '^# ' "$log" || true
 
 check "vm: the VM ran to the end (SD-VM-END) and powered off" grep -q '^SD-VM-END' "$log"
 check "vm: the guest saw $smp CPUs" grep -q "^# stress: $smp CPUs" "$log"
-# storm (64-bit), storm (i386), race, churn, after
-check "vm: the five in-VM programs each ended with their summary line" \
-	test "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log")" -eq 5
+# storm (64-bit), storm (i386), race, the log's race, churn, after
+check "vm: the six in-VM programs each ended with their summary line" \
+	test "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log")" -eq 6
 check "vm: no kernel panic" bash -c "! grep -q 'Kernel panic' '$log'"
 check "vm: no stall or lockup dump (SD-DMESG lines)" bash -c "! grep -q '^SD-DMESG:' '$log'"
 # The console has every kernel line (loglevel=7), even if dmesg's ring wrapped.

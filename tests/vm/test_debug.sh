@@ -20,7 +20,7 @@ check "vm-debug: scripts/debug-vm.sh exits 0" [ "$rc" -eq 0 ]
 check "vm-debug: it took under 90 s ($took s)" [ "$took" -lt 90 ]
 check "vm-debug: QEMU's gdb stub listened on 127.0.0.1 only" \
 	grep -qE '^SD-LISTEN 127\.0\.0\.1:[0-9]+ ?$' "$out"
-line=$(grep -n 'return sd_set_one(td.ThreadId, td.Priority, 0, NULL);' "$here/../../linux/seconddriver_main.c" | cut -d: -f1)
+line=$(grep -n 'ret = sd_set_one(td.ThreadId, td.Priority, 0, &old);' "$here/../../linux/seconddriver_main.c" | cut -d: -f1)
 check "vm-debug: gdb set a hardware breakpoint" grep -q '^Hardware assisted breakpoint 1 at ' "$out"
 check "vm-debug: gdb stopped there, in the ioctl handler at the line after the copy ($line)" \
 	grep -qE "^Breakpoint 1, sd_ioctl_set_priority \(.*\) at .*seconddriver_main.c:${line:-x}\$" "$out"

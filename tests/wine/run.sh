@@ -149,6 +149,49 @@ check "client: a missing thread gives exit 1 with error 87 and its system text" 
 wrun "$RAW" codes "$TARGET_TID" "$TARGET_PID" >"$SD_WORK/codes.out"; rc=$?
 absorb "codes: sd_wine_tests codes" "$SD_WORK/codes.out" "$rc"
 
+# ---- the driver's log ----------------------------------------------------------
+wrun "$SD_WIN_DIR\\sd_wine_log.exe" "$TARGET_TID" >"$SD_WORK/log.out"; rc=$?
+absorb "log: sd_wine_log.exe" "$SD_WORK/log.out" "$rc"
+
+# The seed's request, written out by the driver itself (docs/DEBUGGING.md).
+wine "$CLIENT" 8520 31 >"$SD_WORK/c.out" 2>&1
+out=$(wrun "$CLIENT" log | grep -F 'ThreadId 8520 (0x2148)' | tail -n 1)
+echo "    log: $out"
+seed_part='IOCTL SET_PRIORITY 0x80002003 (device type 0x8000, access FILE_ANY_ACCESS, function 0x800, method METHOD_NEITHER) in 8 out 0: '
+check "log: the seed's request (ThreadId 8520, Priority 31) prints as docs/DEBUGGING.md shows it; its status is Wine's answer for a thread that does not exist" \
+	eval 'grep -qE "^#[0-9]+ [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} pid [0-9]+ tid [0-9]+ " <<<"$out" &&
+	      grep -qF "$seed_part" <<<"$out" &&
+	      grep -qE "; ThreadId 8520 \(0x2148\), Priority 31 \(0x1F\)$" <<<"$out"'
+wrun "$CLIENT" log --json >"$SD_WORK/log.json"; rc=$?
+check "log: log --json is one JSON object a line, each with a number, a kind and a time (exit $rc)" \
+	python3 - "$SD_WORK/log.json" <<'PY'
+import json, sys
+lines = [l for l in open(sys.argv[1]) if l.strip()]
+objs = [json.loads(l) for l in lines]
+assert len(objs) > 100, len(objs)
+for o in objs:
+    assert "lost" in o or (o["seq"] > 0 and o["kind"] in ("CREATE", "CLOSE", "IOCTL", "CHANGE") and o["os"] == "windows"), o
+seqs = [o["seq"] for o in objs if "seq" in o]
+assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+PY
+last_time=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readlines()[-1])["time"])' "$SD_WORK/log.json" 2>/dev/null)
+check "log: a record's wall-clock time is now, to within a minute ($last_time; now $(date '+%F %T'))" \
+	eval '[ -n "$last_time" ] && [ $(( $(date +%s) - $(date -d "$last_time" +%s) )) -le 60 ] &&
+	      [ $(( $(date -d "$last_time" +%s) - $(date +%s) )) -le 60 ]'
+out=$(wrun "$CLIENT" decode 0x80002003)
+check "log: decode 0x80002003 marks the Windows reading as the seed's SET_PRIORITY" \
+	grep -qF '* Windows: device type 0x8000, access FILE_ANY_ACCESS, function 0x800, method METHOD_NEITHER  = IOCTL_SECOND_DRIVER_SET_PRIORITY' <<<"$out"
+wine "$CLIENT" log --follow >"$SD_WORK/follow.out" 2>"$SD_WORK/follow.err" &
+follow=$!
+sleep 2
+wrun "$RAW" set "$TARGET_TID" 23 >/dev/null
+sleep 1
+kill -INT "$follow" 2>/dev/null
+for _ in $(seq 1 50); do kill -0 "$follow" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$follow" 2>/dev/null; then follow_rc=timeout; kill -KILL "$follow"; else wait "$follow"; follow_rc=$?; fi
+check "log: log --follow prints a request made after it started, and ends cleanly (exit 0) on Ctrl-C (exit $follow_rc)" \
+	eval '[ "$follow_rc" = 0 ] && grep -q "ThreadId $TARGET_TID (0x[0-9A-F]*), Priority 23 (0x17)" "$SD_WORK/follow.out"'
+
 # ---- the client's commands ----------------------------------------------------
 stubs() { driver_log_lines "fixme:ntoskrnl:KeSetPriorityThread \(\S+ $1\)"; }
 nthreads=$(wrun "$CLIENT" threads "$TARGET_PID" | grep -c ': priority ')
@@ -253,6 +296,43 @@ out=$(wrun sc delete second); rc=$?
 check "remove: sc delete second" [ "$rc" -eq 0 ]
 out=$(wrun sc query second); rc=$?
 check "remove: the service is gone (sc query fails)" [ "$rc" -ne 0 ]
+
+# ---- install and uninstall through the client ----------------------------------
+svc_key() { wrun reg query 'HKLM\System\CurrentControlSet\Services\second' | grep -v '^$' | sort; }
+sc_create_second >/dev/null
+wrun sc start second >/dev/null
+svc_key >"$SD_WORK/key.sc"
+wrun sc stop second >/dev/null
+wrun sc delete second >/dev/null
+out=$(wrun "$CLIENT" install "$SD_WIN_SYS"); rc=$?
+check "install: install creates and starts the service (exit $rc): $(tr '\n' ' ' <<<"$out")" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^created service second: kernel driver, demand start, " <<<"$out" &&
+	      grep -q "^started service second$" <<<"$out" && [ "$(state_of)" = 4 ]'
+svc_key >"$SD_WORK/key.client"
+check "install: the service's registry key is what sc create and sc start leave" \
+	eval '[ -s "$SD_WORK/key.sc" ] && diff "$SD_WORK/key.sc" "$SD_WORK/key.client"'
+out=$(wrun "$RAW" set "$TARGET_TID" 20)
+check "install: the driver it started answers (set: error 0)" grep -q '^set: error 0$' <<<"$out"
+out=$(wrun "$CLIENT" install "$SD_WIN_SYS"); rc=$?
+check "install: install again changes nothing and says so (exit $rc)" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^service second already exists: " <<<"$out" &&
+	      grep -q "^service second is already running$" <<<"$out" && [ "$(state_of)" = 4 ]'
+out=$(wrun "$CLIENT" uninstall); rc=$?
+check "install: uninstall stops and deletes the service (exit $rc)" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^stopped service second$" <<<"$out" &&
+	      grep -q "^deleted service second$" <<<"$out" && ! wrun sc query second >/dev/null'
+out=$(wrun "$CLIENT" uninstall); rc=$?
+check "install: uninstall again says there is nothing to do (exit $rc)" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^service second is not installed; nothing to do$" <<<"$out"'
+wine "$CLIENT" install 'C:\nowhere\SecondDriver.sys' >"$SD_WORK/c.out" 2>&1; rc=$?
+check "install: a driver file that is not there: exit 1, error 3 or 2, and no service" \
+	eval '[ "$rc" -eq 1 ] && grep -qE "finding the driver file .* failed: error (2|3):" "$SD_WORK/c.out" &&
+	      ! wrun sc query second >/dev/null'
+cp "$WINEPREFIX/drive_c/Driver/SecondDriver/SecondDriver.sys" "$WINEPREFIX/drive_c/Driver/"
+out=$(wrun "$CLIENT" install); rc=$?
+check "install: with no path, install takes the SecondDriver.sys beside the client (exit $rc)" \
+	eval '[ "$rc" -eq 0 ] && grep -qi "demand start, C:\\\\Driver\\\\SecondDriver.sys$" <<<"$out"'
+wrun "$CLIENT" uninstall >/dev/null
 
 if [ "$SD_FAILED" -ne 0 ]; then
 	echo "---- driver log (last 30 lines) ----"

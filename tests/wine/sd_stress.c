@@ -75,6 +75,8 @@ enum req_class {
 	C_BATCH,		/* BATCH of 1..8 entries: own, exiting, random ids */
 	C_EXT_REFUSED,		/* GET/SET_EX/BATCH refused whole: a short buffer,
 				   a flag, a bad header */
+	C_LOG,			/* GET_LOG from anywhere, into any room; now and
+				   then CLEAR_LOG */
 	C_COUNT
 };
 
@@ -91,6 +93,7 @@ static const char *const class_name[C_COUNT] = {
 	"SET_EX, live thread",
 	"BATCH, own, exiting and random ids",
 	"GET/SET_EX/BATCH refused whole",
+	"GET_LOG (records whole and in order) and CLEAR_LOG",
 };
 
 /*
@@ -112,8 +115,32 @@ static const DWORD allowed[C_COUNT][3] = {
 	[C_SET_EX] = { 0 },
 	[C_BATCH] = { 0 },
 	[C_EXT_REFUSED] = { ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED },
+	[C_LOG] = { 0 },
 };
-static const int n_allowed[C_COUNT] = { 1, 1, 2, 3, 1, 1, 1, 1, 2, 1, 1, 3 };
+static const int n_allowed[C_COUNT] = { 1, 1, 2, 3, 1, 1, 1, 1, 2, 1, 1, 3, 1 };
+
+/*
+ * A GET_LOG answer read while other threads write: whole records, numbered
+ * one after another up to NextSeq, no more than the room, and BytesReturned
+ * to match. 1 if so.
+ */
+static int log_answer_ok(const unsigned char *out, DWORD outlen, DWORD returned)
+{
+	const SdGetLogOut *o = (const SdGetLogOut *)out;
+	const SdLogRecord *rec = (const SdLogRecord *)(o + 1);
+	sd_u32 i;
+
+	if (returned != sizeof(*o) + o->Count * sizeof(SdLogRecord) ||
+	    o->Count > (outlen - sizeof(*o)) / sizeof(SdLogRecord) || o->Reserved)
+		return 0;
+	for (i = 0; i < o->Count; i++) {
+		if (rec[i].Seq != o->NextSeq - o->Count + i || rec[i].Os != SD_LOG_OS_WINDOWS ||
+		    rec[i].Kind == 0 || rec[i].Kind > SD_LOG_KIND_MAX ||
+		    rec[i].CapturedLength > SD_LOG_CAPTURE_MAX || rec[i].Reserved)
+			return 0;
+	}
+	return 1;
+}
 
 /* What a BATCH entry's result may be: done, a thread not found (Wine:
  * STATUS_INVALID_CID), a level refused, or a host thread (access denied). */
@@ -229,7 +256,8 @@ static DWORD other_code(unsigned long long *rng)
 	} while (code == IOCTL_SECOND_DRIVER_SET_PRIORITY ||
 		 code == IOCTL_SECOND_DRIVER_GET_PRIORITY ||
 		 code == IOCTL_SECOND_DRIVER_SET_PRIORITY_EX ||
-		 code == IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH);
+		 code == IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH ||
+		 code == IOCTL_SECOND_DRIVER_GET_LOG || code == IOCTL_SECOND_DRIVER_CLEAR_LOG);
 	return code;
 }
 
@@ -369,6 +397,21 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 				break;
 			}
 			break;
+		case C_LOG:
+			outp = out;
+			if ((r >> 16) % 16 == 0) {
+				code = IOCTL_SECOND_DRIVER_CLEAR_LOG;
+				inlen = 0;
+				outlen = 0;
+				break;
+			}
+			code = IOCTL_SECOND_DRIVER_GET_LOG;
+			/* From the oldest, from 1 (long gone), or from beyond the newest. */
+			((SdGetLogIn *)in)->FromSeq = (r >> 20) % 3 == 0 ? 0 : (r >> 20) % 3 == 1 ? 1 :
+						      ~0ull;
+			inlen = sizeof(SdGetLogIn);
+			outlen = sizeof(SdGetLogOut) + (DWORD)((r >> 24) % 6000);
+			break;
 		case C_BAD_POINTER:
 			if ((r >> 16) % 4 == 0)
 				code = other_code(&rng);
@@ -397,6 +440,8 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 		else
 			err = GetLastError();
 		add(&local[c], err, 1);
+		if (!err && code == IOCTL_SECOND_DRIVER_GET_LOG)
+			want_returned = log_answer_ok(out, outlen, returned) ? returned : ~returned;
 		if (!err && returned != want_returned)
 			bad_returned++;
 		if (!err && c == C_BATCH) {
@@ -500,7 +545,7 @@ static int storm(long requests, int threads, unsigned seed)
 	       "storm: every answer is one SPEC allows for what was sent (%ld were not)%s%s",
 	       unexpected, S.first_bad[0] ? "; first: " : "", S.first_bad);
 	result(S.bad_returned == 0,
-	       "storm: every success returned its code's bytes: 0 for SET, 8 for GET, 16 for SET_EX, 8 per BATCH entry (%ld did not)",
+	       "storm: every success returned its code's bytes: 0 for SET, 8 for GET, 16 for SET_EX, 8 per BATCH entry, and for GET_LOG its header and whole records in order (%ld did not)",
 	       S.bad_returned);
 	result(S.bad_entries == 0,
 	       "storm: every BATCH entry's result is one SPEC lists, with OldLevel 0 when it failed (%ld were not)",

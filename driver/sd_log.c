@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sd_log.c - the driver's log: a ring of records in non-paged pool, under a
+ * spin lock. The ring's rules are include/sd_logring.h's.
+ *
+ * All of this file but SdLogStart (INIT, from DriverEntry) is non-paged:
+ * records are written with the spin lock held (DISPATCH_LEVEL), and copied
+ * out under it; SdLogStop takes the lock too.
+ */
+#include "sd_log.h"
+#include "sd_host.h"
+#include "sd_logring.h"
+
+/* "SdLg" in a pool dump (written out: the native tests build this file too). */
+#define SD_LOG_POOL_TAG \
+	((ULONG)'S' | ((ULONG)'d' << 8) | ((ULONG)'L' << 16) | ((ULONG)'g' << 24))
+
+static struct sd_logring SdRing;
+static KSPIN_LOCK SdRingLock;
+static SdLogRecord *SdRingSlots;	/* NULL before SdLogStart, after SdLogStop */
+
+_Use_decl_annotations_
+SD_INIT_CODE
+NTSTATUS SdLogStart(void)
+{
+	/*
+	 * ExAllocatePoolWithTag, not ExAllocatePool2: Wine 8's ntoskrnl has
+	 * no ExAllocatePool2, and the driver would not load there.
+	 */
+	SdRingSlots = (SdLogRecord *)ExAllocatePoolWithTag(
+		NonPagedPoolNx, SD_LOG_CAPACITY * sizeof(SdLogRecord), SD_LOG_POOL_TAG);
+	if (SdRingSlots == NULL)
+		return STATUS_INSUFFICIENT_RESOURCES;
+	RtlZeroMemory(SdRingSlots, SD_LOG_CAPACITY * sizeof(SdLogRecord));
+	KeInitializeSpinLock(&SdRingLock);
+	sd_logring_init(&SdRing, SdRingSlots, SD_LOG_CAPACITY);
+	return STATUS_SUCCESS;
+}
+
+_Use_decl_annotations_
+void SdLogStop(void)
+{
+	SdLogRecord *slots;
+	KIRQL irql;
+
+	/* No request is left by now; the lock makes sure of it all the same. */
+	irql = KeAcquireSpinLockRaiseToDpc(&SdRingLock);
+	slots = SdRingSlots;
+	SdRingSlots = NULL;
+	KeReleaseSpinLock(&SdRingLock, irql);
+	if (slots != NULL)
+		ExFreePoolWithTag(slots, SD_LOG_POOL_TAG);
+}
+
+_Use_decl_annotations_
+void SdLogNoteCapture(PSD_LOG_NOTE Note, const void *Data, ULONG Length)
+{
+	if (Length > SD_LOG_CAPTURE_MAX)
+		Length = SD_LOG_CAPTURE_MAX;
+	RtlCopyMemory(Note->Captured, Data, Length);
+	Note->CapturedLength = Length;
+}
+
+_Use_decl_annotations_
+void SdLogNoteChange(PSD_LOG_NOTE Note, ULONG Thread, LONG Old, LONG New)
+{
+	Note->Flags |= SD_LOG_F_CHANGE;
+	Note->TargetThread = Thread;
+	Note->OldLevel = Old;
+	Note->NewLevel = New;
+}
+
+/*
+ * Time since boot, in nanoseconds. Where ntoskrnl exports
+ * KeQueryInterruptTime (Wine's does; sd_host.c looked), the driver calls
+ * it; on x64 Windows the WDK's KeQueryInterruptTime is a macro that reads
+ * KUSER_SHARED_DATA's InterruptTime at its kernel address, which is not
+ * mapped in Wine's user-mode driver host. Its unit is 100 ns on Windows,
+ * and Wine's tick count's millisecond under Wine (SdHost).
+ */
+static ULONGLONG SdInterruptTime(void)
+{
+	if (SdHost.QueryInterruptTime != NULL)
+		return SdHost.QueryInterruptTime();
+#if defined(SD_WINDOWS_KERNEL)
+	return KeQueryInterruptTime();
+#else
+	return 0;
+#endif
+}
+
+_Use_decl_annotations_
+void SdLogWrite(UCHAR Kind, ULONG Code, ULONG InLength, ULONG OutLength, NTSTATUS Status,
+		ULONG_PTR Information, const SD_LOG_NOTE *Note)
+{
+	SdLogRecord record;
+	KIRQL irql;
+
+	RtlZeroMemory(&record, sizeof(record));
+	record.Kind = Kind;
+	record.Os = SD_LOG_OS_WINDOWS;
+	record.Code = Code;
+	record.InLen = InLength;
+	record.OutLen = OutLength;
+	/* The requestor's: the dispatch routines run in its context. */
+	record.ProcessId = HandleToULong(PsGetCurrentProcessId());
+	record.ThreadId = HandleToULong(PsGetCurrentThreadId());
+	record.Status = Status;
+	record.Information = Information;
+	if (Note != NULL) {
+		record.Flags = Note->Flags;
+		record.CapturedLength = Note->CapturedLength;
+		RtlCopyMemory(record.Captured, Note->Captured, Note->CapturedLength);
+		record.TargetThread = Note->TargetThread;
+		record.OldLevel = Note->OldLevel;
+		record.NewLevel = Note->NewLevel;
+	}
+
+	irql = KeAcquireSpinLockRaiseToDpc(&SdRingLock);
+	if (SdRingSlots != NULL) {
+		/* Read under the lock, so that times grow with numbers. */
+		record.TimeNs = SdInterruptTime() * SdHost.InterruptTimeUnitNs;
+		sd_logring_append(&SdRing, &record);
+	}
+	KeReleaseSpinLock(&SdRingLock, irql);
+}
+
+_Use_decl_annotations_
+ULONG SdLogRead(sd_u64 From, SdLogRecord *Records, ULONG Max, SdGetLogOut *Out)
+{
+	ULONG count = 0;
+	KIRQL irql;
+
+	RtlZeroMemory(Out, sizeof(*Out));
+	irql = KeAcquireSpinLockRaiseToDpc(&SdRingLock);
+	if (SdRingSlots != NULL)
+		count = sd_logring_read(&SdRing, From, Records, Max, &Out->Lost, &Out->NextSeq);
+	KeReleaseSpinLock(&SdRingLock, irql);
+	Out->Count = count;
+	return count;
+}
+
+_Use_decl_annotations_
+void SdLogClear(void)
+{
+	KIRQL irql;
+
+	irql = KeAcquireSpinLockRaiseToDpc(&SdRingLock);
+	if (SdRingSlots != NULL)
+		sd_logring_clear(&SdRing);
+	KeReleaseSpinLock(&SdRingLock, irql);
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sd_log.c - the twin's log: one ring of SD_LOG_CAPACITY records
+ * (include/sd_logring.h), allocated at load, under a spin lock that is
+ * never held across a copy to or from user space.
+ */
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+
+#include "sd_log.h"
+#include "sd_logring.h"
+
+static DEFINE_SPINLOCK(sd_ring_lock);
+static struct sd_logring sd_ring;
+static SdLogRecord *sd_ring_slots;
+
+int sd_log_init(void)
+{
+	sd_ring_slots = kcalloc(SD_LOG_CAPACITY, sizeof(*sd_ring_slots), GFP_KERNEL);
+	if (!sd_ring_slots)
+		return -ENOMEM;
+	sd_logring_init(&sd_ring, sd_ring_slots, SD_LOG_CAPACITY);
+	return 0;
+}
+
+/* Called after misc_deregister(), when no file of the device is left. */
+void sd_log_exit(void)
+{
+	kfree(sd_ring_slots);
+	sd_ring_slots = NULL;
+}
+
+void sd_log_note_capture(struct sd_log_note *note, const void *data, size_t len)
+{
+	len = min_t(size_t, len, SD_LOG_CAPTURE_MAX);
+	memcpy(note->captured, data, len);
+	note->captured_len = len;
+}
+
+void sd_log_note_change(struct sd_log_note *note, u32 tid, s32 old_level, s32 new_level)
+{
+	note->flags |= SD_LOG_F_CHANGE;
+	note->target = tid;
+	note->old_level = old_level;
+	note->new_level = new_level;
+}
+
+void sd_log_write(u8 kind, u32 code, u32 in_len, u32 out_len, s32 status,
+		  const struct sd_log_note *note)
+{
+	SdLogRecord rec = {
+		.Kind = kind,
+		.Os = SD_LOG_OS_LINUX,
+		.Code = code,
+		.InLen = in_len,
+		.OutLen = out_len,
+		/* In the caller's pid namespace, as the thread ids it sends. */
+		.ProcessId = task_tgid_vnr(current),
+		.ThreadId = task_pid_vnr(current),
+		.Status = status,
+	};
+
+	if (note) {
+		rec.Flags = note->flags;
+		rec.CapturedLength = note->captured_len;
+		memcpy(rec.Captured, note->captured, note->captured_len);
+		rec.TargetThread = note->target;
+		rec.OldLevel = note->old_level;
+		rec.NewLevel = note->new_level;
+		rec.Information = note->information;
+	}
+
+	spin_lock(&sd_ring_lock);
+	/* Read under the lock, so that times grow with numbers. */
+	rec.TimeNs = ktime_get_boottime_ns();
+	sd_logring_append(&sd_ring, &rec);
+	spin_unlock(&sd_ring_lock);
+}
+
+u32 sd_log_read(u64 from, SdLogRecord *out, u32 max, SdGetLogOut *answer)
+{
+	memset(answer, 0, sizeof(*answer));
+	spin_lock(&sd_ring_lock);
+	answer->Count = sd_logring_read(&sd_ring, from, out, max, &answer->Lost,
+					&answer->NextSeq);
+	spin_unlock(&sd_ring_lock);
+	return answer->Count;
+}
+
+void sd_log_clear(void)
+{
+	spin_lock(&sd_ring_lock);
+	sd_logring_clear(&sd_ring);
+	spin_unlock(&sd_ring_lock);
+}

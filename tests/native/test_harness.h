@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_harness.h - the native tests' cases and checks, shared by
+ * test_native.c (which owns the counters and main) and test_log.c.
+ *
+ * A case is begin("name") ... CHECK(cond) ... end(): it prints
+ * "PASS name", or "FAIL name: cond (line N)" at its first failed check.
+ * begin() resets the kernel fakes.
+ */
+#ifndef TEST_HARNESS_H
+#define TEST_HARNESS_H
+
+#include <stdio.h>
+
+#include "fake_kernel.h"
+
+extern int passed, failed;
+extern int case_failed;
+extern const char *case_name;
+
+void begin(const char *name);
+void end(void);
+
+/* Script a thread the fake lookup finds (tests/native/fake_state.h). */
+void add_thread(ULONG id, ULONG pid, KPRIORITY prio);
+
+#define CHECK(cond) do {						\
+	if (!(cond) && !case_failed) {					\
+		printf("FAIL %s: %s (line %d)\n", case_name, #cond,	\
+		       __LINE__);					\
+		case_failed = 1;					\
+	}								\
+} while (0)
+
+/* The log's cases (test_log.c). */
+void test_log_ring(void);
+void test_log_driver(void);
+void test_decode(void);
+void test_service(void);
+
+#endif /* TEST_HARNESS_H */
