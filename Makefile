@@ -58,7 +58,8 @@ KLDFLAGS  := /driver:wdm /subsystem:native /entry:GsDriverEntry /nodefaultlib \
 PYTHON    := /usr/bin/python3
 
 DRIVER_SRC := driver/SecondDriver.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
-              driver/sd_ioctl.c driver/sd_log.c driver/sd_capture.c driver/sd_gs.c
+              driver/sd_ioctl.c driver/sd_log.c driver/sd_config.c driver/sd_capture.c \
+              driver/sd_gs.c
 # Objects also depend on this Makefile, so changed flags rebuild them.
 DRIVER_HDR := include/seconddriver.h include/sd_logring.h $(wildcard driver/*.h) Makefile
 
@@ -196,15 +197,16 @@ $(BIN)/sd_probe_test.exe: $(WIN)/probe/sd_probe_test.obj $(REL)/sd_capture.obj $
 
 # The driver's sources that never touch an IRP, built for this host.
 DRIVER_LOGIC := driver/sd_ioctl.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
-                driver/sd_log.c driver/sd_gs.c
+                driver/sd_log.c driver/sd_config.c driver/sd_gs.c
 
-$(NATIVE)/test_native: tests/native/test_native.c tests/native/test_log.c tests/native/fake_kernel.c \
+$(NATIVE)/test_native: tests/native/test_native.c tests/native/test_log.c \
+		tests/native/test_config.c tests/native/fake_kernel.c \
 		$(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
 		client/sd_service.c linux/sd_map.c linux/sd_map.h \
 		tests/native/*.h $(DRIVER_HDR) client/*.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(NCFLAGS) tests/native/test_native.c tests/native/test_log.c \
-	    tests/native/fake_kernel.c $(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
+	    tests/native/test_config.c tests/native/fake_kernel.c $(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
 	    client/sd_service.c linux/sd_map.c -o $@
 
 # The fuzzers build the driver's and the module's own sources.

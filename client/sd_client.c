@@ -70,9 +70,38 @@ static void usage(FILE *f, const char *prog)
 		   "  object a line.\n");
 }
 
-static void report(const char *what, int err)
+/* The driver's cap (GET_INFO), or 0 if it cannot be read. */
+static sd_s32 driver_cap(void)
+{
+	struct sd_device *dev;
+	SdDriverInfo info;
+	int err;
+
+	if (sd_open(&dev, 0))
+		return 0;
+	err = sd_get_info(dev, &info);
+	sd_close(dev);
+	return err ? 0 : info.MaxLevel;
+}
+
+/* If level was refused for being above the cap, say so. 1 if it was. */
+static int hint_cap(sd_s32 level)
+{
+	sd_s32 cap = driver_cap();
+
+	if (!cap || level <= cap)
+		return 0;
+	fprintf(stderr,
+		"SecondDriverClient: hint: the driver caps levels at %ld, so %ld is refused; "
+		"the cap is %s\n", (long)cap, (long)level, sd_cap_setting);
+	return 1;
+}
+
+/* A failed request, with its level when it set one (0: none). */
+static void report_level(const char *what, int err, sd_s32 level)
 {
 	char text[512];
+	int capped = level && sd_error_may_be_cap(err) && hint_cap(level);
 
 	sd_describe_error(err, text, sizeof(text));
 	fprintf(stderr, "SecondDriverClient: %s failed: error %d: %s\n",
@@ -82,12 +111,17 @@ static void report(const char *what, int err)
 			"SecondDriverClient: hint: only administrators may open %s "
 			"and steer a thread; run from an elevated prompt (or as root)\n",
 			sd_device_display_name);
-	if (sd_error_is_privilege(err))
+	if (sd_error_is_privilege(err) && !capped)
 		fprintf(stderr,
 			"SecondDriverClient: hint: levels %d..%d need the privilege "
 			"SeIncreaseBasePriorityPrivilege (\"Increase scheduling priority\"), "
 			"which Administrators hold\n",
 			SD_PRIORITY_REALTIME_MIN, SD_PRIORITY_MAX);
+}
+
+static void report(const char *what, int err)
+{
+	report_level(what, err, 0);
 }
 
 static void note_level(sd_s32 level)
@@ -249,7 +283,7 @@ static int cmd_set(char **args, int nargs, const struct options *o)
 	err = sd_set_priority_ex(dev, tid, level, o->base ? SD_SET_EX_BASE : 0, &row.old);
 	sd_close(dev);
 	if (err) {
-		report("setting the priority", err);
+		report_level("setting the priority", err, level);
 		return EXIT_FAILED;
 	}
 	row.has_old = 1;
@@ -275,6 +309,7 @@ static int run_batch(const SdBatchEntry *entries, size_t n, const struct options
 	struct sd_device *dev;
 	size_t i, done;
 	int failed = 0, noted = 0;
+	sd_s32 capped = 0;	/* the highest level refused as maybe above the cap */
 
 	if (!results || !rows || !texts) {
 		free(results);
@@ -332,11 +367,15 @@ static int run_batch(const SdBatchEntry *entries, size_t n, const struct options
 				printf("Thread %lu: gone\n", (unsigned long)r->tid);
 		} else {
 			failed = 1;
+			if (sd_status_may_be_cap(res->Status) && r->priority > capped)
+				capped = r->priority;
 			if (!o->json)
 				printf("Thread %lu: error %ld: %s\n", (unsigned long)r->tid,
 				       (long)res->Status, texts[i]);
 		}
 	}
+	if (capped)
+		hint_cap(capped);
 	if (o->json)
 		sd_json_print(stdout, rows, n);
 	free(results);
@@ -566,6 +605,39 @@ static int cmd_decode(char **args, int nargs, const struct options *o)
 	return EXIT_OK;
 }
 
+static int cmd_info(char **args, int nargs, const struct options *o)
+{
+	struct sd_device *dev;
+	SdDriverInfo info;
+	int err;
+
+	(void)args;
+	(void)nargs;
+	if (open_device(&dev, 0))
+		return EXIT_FAILED;
+	err = sd_get_info(dev, &info);
+	sd_close(dev);
+	if (err) {
+		report("reading the driver's settings", err);
+		return EXIT_FAILED;
+	}
+	if (o->json) {
+		printf("{\"version\": %lu, \"max_level\": %ld, \"max_leases\": %lu, "
+		       "\"live_leases\": %lu}\n", (unsigned long)info.Version, (long)info.MaxLevel,
+		       (unsigned long)info.MaxLeases, (unsigned long)info.LiveLeases);
+		return EXIT_OK;
+	}
+	printf("interface version %lu\n", (unsigned long)info.Version);
+	printf("levels capped at %ld%s\n", (long)info.MaxLevel,
+	       info.MaxLevel == SD_PRIORITY_MAX ? " (no cap)" : "");
+	if (info.MaxLeases)
+		printf("leases: %lu of at most %lu\n", (unsigned long)info.LiveLeases,
+		       (unsigned long)info.MaxLeases);
+	else
+		printf("leases: none (this driver has none)\n");
+	return EXIT_OK;
+}
+
 /* The Linux answer to install and uninstall. */
 static int no_service_manager(const char *what)
 {
@@ -620,6 +692,8 @@ static const struct command commands[] = {
 	  "set what a --json file says (\"priority\"; with --undo, \"old\")" },
 	{ "log", "[--follow] [--json] [--since N]", 0, 0, OPT_JSON | OPT_FOLLOW | OPT_SINCE,
 	  cmd_log, "print the requests the driver received (--follow: and keep printing)" },
+	{ "info", "[--json]", 0, 0, OPT_JSON, cmd_info,
+	  "print the driver's interface version and its cap on levels" },
 	{ "clear-log", "", 0, 0, 0, cmd_clear_log,
 	  "drop the driver's log records (their numbering goes on)" },
 	{ "decode", "[--windows|--linux] <code>", 1, 1, OPT_WINDOWS | OPT_LINUX, cmd_decode,
@@ -655,7 +729,7 @@ static int seed(int argc, char **argv, const char *prog)
 	err = sd_set_priority(dev, &td);
 	sd_close(dev);
 	if (err) {
-		report("setting the priority", err);
+		report_level("setting the priority", err, td.Priority);
 		return EXIT_FAILED;
 	}
 	printf("Priority change for thread %lu to %ld succeeded!\n",

@@ -43,6 +43,8 @@ static const struct sd_code_name sd_codes[] = {
 	  SD_FUNC_GET_LOG, "GET_LOG" },
 	{ IOCTL_SECOND_DRIVER_CLEAR_LOG, SD_IOC(SD_IOC_NONE, 5, 0),
 	  SD_FUNC_CLEAR_LOG, "CLEAR_LOG" },
+	{ IOCTL_SECOND_DRIVER_GET_INFO, SD_IOC(SD_IOC_READ, 9, sizeof(SdDriverInfo)),
+	  SD_FUNC_GET_INFO, "GET_INFO" },
 };
 
 #define SD_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -54,6 +56,8 @@ _Static_assert(SD_IOC(SD_IOC_WRITE, 0, sizeof(ThreadData)) == SD_LINUX_IOCTL_SET
 _Static_assert(SD_IOC(SD_IOC_READ | SD_IOC_WRITE, 4, sizeof(struct sd_get_log)) ==
 	       SD_LINUX_IOCTL_GET_LOG, "GET_LOG's Linux code");
 _Static_assert(SD_IOC(SD_IOC_NONE, 5, 0) == SD_LINUX_IOCTL_CLEAR_LOG, "CLEAR_LOG's Linux code");
+_Static_assert(SD_IOC(SD_IOC_READ, 9, sizeof(SdDriverInfo)) == SD_LINUX_IOCTL_GET_INFO,
+	       "GET_INFO's Linux code");
 #endif
 
 static const struct sd_code_name *find_code(sd_u32 code, unsigned os)

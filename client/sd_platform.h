@@ -57,6 +57,9 @@ int sd_get_log(struct sd_device *dev, sd_u64 from, SdLogRecord *records, sd_u32 
 /* CLEAR_LOG (a device opened for writing). 0, or the error. */
 int sd_clear_log(struct sd_device *dev);
 
+/* GET_INFO: the interface's version and the driver's settings. 0, or the error. */
+int sd_get_info(struct sd_device *dev, SdDriverInfo *info);
+
 /* Close what sd_open opened. */
 void sd_close(struct sd_device *dev);
 
@@ -135,6 +138,15 @@ int sd_error_is_access_denied(int err);
 /* Non-zero if err means "the caller lacks a privilege the level needs". */
 int sd_error_is_privilege(int err);
 
+/*
+ * Non-zero if err (a request's) or status (a batch entry's) may mean "above
+ * the driver's cap": ERANGE on Linux; on Windows the cap shares
+ * STATUS_PRIVILEGE_NOT_HELD (1314) with the privilege, and the client asks
+ * GET_INFO which it was.
+ */
+int sd_error_may_be_cap(int err);
+int sd_status_may_be_cap(sd_s32 status);
+
 /* Non-zero if err (a request's) or status (a batch entry's) means the
  * thread is gone: no such thread, or no longer in the process named. */
 int sd_error_is_gone(int err);
@@ -149,5 +161,8 @@ const char *sd_level_note(sd_s32 level);
 
 /* How the device is named on this platform, for messages. */
 extern const char sd_device_display_name[];
+
+/* Where the cap is set on this platform, for messages. */
+extern const char sd_cap_setting[];
 
 #endif /* SD_PLATFORM_H */

@@ -23,6 +23,9 @@ struct sd_device {
 };
 
 const char sd_device_display_name[] = SD_LINUX_DEVICE_PATH;
+const char sd_cap_setting[] =
+	"the module parameter max_priority (/sys/module/seconddriver/parameters/max_priority), "
+	"set at insmod";
 
 int sd_open(struct sd_device **dev, int write)
 {
@@ -101,6 +104,13 @@ int sd_get_log(struct sd_device *dev, sd_u64 from, SdLogRecord *records, sd_u32 
 int sd_clear_log(struct sd_device *dev)
 {
 	if (ioctl(dev->fd, SD_LINUX_IOCTL_CLEAR_LOG) < 0)
+		return errno;
+	return 0;
+}
+
+int sd_get_info(struct sd_device *dev, SdDriverInfo *info)
+{
+	if (ioctl(dev->fd, SD_LINUX_IOCTL_GET_INFO, info) < 0)
 		return errno;
 	return 0;
 }
@@ -237,6 +247,16 @@ int sd_error_is_privilege(int err)
 {
 	(void)err;	/* CAP_SYS_NICE is the one gate: EPERM, as above */
 	return 0;
+}
+
+int sd_error_may_be_cap(int err)
+{
+	return err == ERANGE;
+}
+
+int sd_status_may_be_cap(sd_s32 status)
+{
+	return status == -ERANGE;
 }
 
 int sd_error_is_gone(int err)

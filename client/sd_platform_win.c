@@ -17,6 +17,9 @@ struct sd_device {
 };
 
 const char sd_device_display_name[] = SD_USER_PATH_A;
+const char sd_cap_setting[] =
+	"the DWORD MaxPriority under HKLM\\SYSTEM\\CurrentControlSet\\Services\\second\\Parameters, "
+	"read when the driver starts";
 
 /*
  * GENERIC_WRITE for the codes that change threads (SET, SET_EX and BATCH
@@ -159,6 +162,16 @@ int sd_clear_log(struct sd_device *dev)
 			     NULL))
 		return (int)GetLastError();
 	return 0;
+}
+
+int sd_get_info(struct sd_device *dev, SdDriverInfo *info)
+{
+	DWORD returned = 0;
+
+	if (!DeviceIoControl(dev->h, IOCTL_SECOND_DRIVER_GET_INFO, NULL, 0, info, sizeof(*info),
+			     &returned, NULL))
+		return (int)GetLastError();
+	return returned == sizeof(*info) ? 0 : ERROR_INVALID_DATA;
 }
 
 void sd_close(struct sd_device *dev)
@@ -413,6 +426,16 @@ int sd_error_is_access_denied(int err)
 int sd_error_is_privilege(int err)
 {
 	return err == ERROR_PRIVILEGE_NOT_HELD;
+}
+
+int sd_error_may_be_cap(int err)
+{
+	return err == ERROR_PRIVILEGE_NOT_HELD;
+}
+
+int sd_status_may_be_cap(sd_s32 status)
+{
+	return (ULONG)status == 0xC0000061u;	/* STATUS_PRIVILEGE_NOT_HELD */
 }
 
 /* A missing thread: error 87 (STATUS_INVALID_PARAMETER, or under Wine

@@ -20,6 +20,7 @@
  */
 #include "sd_kernel.h"
 #include "sd_access.h"
+#include "sd_config.h"
 #include "sd_host.h"
 #include "sd_ioctl.h"
 #include "sd_log.h"
@@ -157,12 +158,18 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 	PDEVICE_OBJECT DeviceObject;
 	NTSTATUS status;
 
-	UNREFERENCED_PARAMETER(RegistryPath);
-
 	SdInfo("DriverEntry started\n");
 	SdDetectHost();
 	if (SdHost.Wine)
 		SdInfo("running under Wine\n");
+
+	/* The settings first: a bad one stops the load before anything exists. */
+	status = SdReadConfig(RegistryPath);
+	if (!NT_SUCCESS(status)) {
+		SdError("Failed to read the service's Parameters (0x%08lX)\n",
+			(unsigned long)(ULONG)status);
+		return status;
+	}
 
 	DriverObject->DriverUnload = SecondDriverUnload;
 	DriverObject->MajorFunction[IRP_MJ_CREATE] = SecondDriverCreateClose;

@@ -9,6 +9,7 @@
 #include "sd_access.h"
 #include "sd_base.h"
 #include "sd_capture.h"
+#include "sd_config.h"
 #include "sd_host.h"
 
 const SD_IOCTL_ENTRY SdIoctlTable[] = {
@@ -24,6 +25,8 @@ const SD_IOCTL_ENTRY SdIoctlTable[] = {
 	{ IOCTL_SECOND_DRIVER_GET_LOG, FILE_READ_DATA, sizeof(SdGetLogIn), sizeof(SdGetLogOut),
 	  SdGetLogHandler, "GET_LOG" },
 	{ IOCTL_SECOND_DRIVER_CLEAR_LOG, FILE_WRITE_DATA, 0, 0, SdClearLogHandler, "CLEAR_LOG" },
+	{ IOCTL_SECOND_DRIVER_GET_INFO, FILE_READ_DATA, 0, sizeof(SdDriverInfo),
+	  SdGetInfoHandler, "GET_INFO" },
 };
 
 const ULONG SdIoctlCount = sizeof(SdIoctlTable) / sizeof(SdIoctlTable[0]);
@@ -48,6 +51,11 @@ NTSTATUS SdValidateThreadData(const ThreadData *Data)
 {
 	if (Data->Priority < SD_PRIORITY_MIN || Data->Priority > SD_PRIORITY_MAX)
 		return STATUS_INVALID_PARAMETER;
+	if (Data->Priority > SdConfig.MaxLevel) {
+		SdWarn("level %ld is above the cap, MaxPriority %ld\n", (long)Data->Priority,
+		       (long)SdConfig.MaxLevel);
+		return STATUS_PRIVILEGE_NOT_HELD;
+	}
 	return STATUS_SUCCESS;
 }
 
@@ -320,6 +328,26 @@ NTSTATUS SdClearLogHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
 	*Information = 0;
 	SdLogClear();
 	SdInfo("CLEAR_LOG (0x%08lX) succeeded\n", (unsigned long)Request->IoControlCode);
+	return STATUS_SUCCESS;
+}
+
+/* IOCTL_SECOND_DRIVER_GET_INFO: the interface's version and the settings. */
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdGetInfoHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
+			  PSD_LOG_NOTE Note)
+{
+	SdDriverInfo info = { SD_INTERFACE_VERSION, 0, 0, 0, { 0, 0, 0, 0 } };
+
+	PAGED_CODE();
+
+	UNREFERENCED_PARAMETER(Note);
+	info.MaxLevel = SdConfig.MaxLevel;
+	*(SdDriverInfo *)Request->OutputBuffer = info;
+	*Information = sizeof(info);
+	SdInfo("GET_INFO (0x%08lX) succeeded: version %lu, cap %ld\n",
+	       (unsigned long)Request->IoControlCode, (unsigned long)info.Version,
+	       (long)info.MaxLevel);
 	return STATUS_SUCCESS;
 }
 

@@ -84,8 +84,13 @@ SD_IOCTL_HANDLER SdSetPriorityExHandler;
 SD_IOCTL_HANDLER SdSetPriorityBatchHandler;
 SD_IOCTL_HANDLER SdGetLogHandler;
 SD_IOCTL_HANDLER SdClearLogHandler;
+SD_IOCTL_HANDLER SdGetInfoHandler;
 
-/* Pure validation of a captured ThreadData (no kernel calls). */
+/*
+ * Validation of a captured ThreadData, with no kernel calls: a level off
+ * 1..31 is STATUS_INVALID_PARAMETER, one above the cap (sd_config.h)
+ * STATUS_PRIVILEGE_NOT_HELD.
+ */
 NTSTATUS SdValidateThreadData(_In_ const ThreadData *Data);
 
 #endif /* SD_IOCTL_H */

@@ -108,7 +108,7 @@ typedef uint64_t sd_u64;
  *   0x806     BOOST               FILE_WRITE_ACCESS   planned
  *   0x807     END_LEASE           FILE_WRITE_ACCESS   planned
  *   0x808     LIST_LEASES         FILE_READ_ACCESS    planned
- *   0x809     GET_INFO            FILE_READ_ACCESS    planned
+ *   0x809     GET_INFO            FILE_READ_ACCESS    here
  */
 #define SD_FUNC_BASE                0x800u
 #define SD_FUNC_SET_PRIORITY        0x800u
@@ -117,6 +117,7 @@ typedef uint64_t sd_u64;
 #define SD_FUNC_SET_PRIORITY_BATCH  0x803u
 #define SD_FUNC_GET_LOG             0x804u
 #define SD_FUNC_CLEAR_LOG           0x805u
+#define SD_FUNC_GET_INFO            0x809u
 
 /* Set one thread's priority. Input: ThreadData. Output: none. */
 #define IOCTL_SECOND_DRIVER_SET_PRIORITY \
@@ -157,7 +158,13 @@ _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY == 0x80002003u,
 	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_CLEAR_LOG, \
 		    SD_METHOD_BUFFERED, SD_FILE_WRITE_ACCESS)
 
+/* What the driver is and how it is set up. No input. Out: SdDriverInfo. */
+#define IOCTL_SECOND_DRIVER_GET_INFO \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_GET_INFO, \
+		    SD_METHOD_BUFFERED, SD_FILE_READ_ACCESS)
+
 _Static_assert(IOCTL_SECOND_DRIVER_GET_PRIORITY == 0x80006004u, "GET_PRIORITY's code");
+_Static_assert(IOCTL_SECOND_DRIVER_GET_INFO == 0x80006024u, "GET_INFO's code");
 _Static_assert(IOCTL_SECOND_DRIVER_GET_LOG == 0x80006010u, "GET_LOG's code");
 _Static_assert(IOCTL_SECOND_DRIVER_CLEAR_LOG == 0x8000A014u, "CLEAR_LOG's code");
 _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX == 0x8000A008u, "SET_PRIORITY_EX's code");
@@ -380,6 +387,27 @@ _Static_assert(sizeof(struct sd_get_log) == 48, "struct sd_get_log must be 48 by
 _Static_assert(__builtin_offsetof(struct sd_get_log, out) == 24, "out at 24");
 
 /* ---------------------------------------------------------------------------
+ * GET_INFO: the interface's version (docs/SPEC.md's), and the driver's
+ * settings. MaxLevel is the cap: the highest level any request may set
+ * (Windows: the service's Parameters\MaxPriority; Linux: the module
+ * parameter max_priority; 31 unless set). A level above it is refused with
+ * STATUS_PRIVILEGE_NOT_HELD / ERANGE. MaxLeases is 0: this driver has no
+ * leases yet (functions 0x806..0x808 are planned).
+ * ------------------------------------------------------------------------- */
+#define SD_INTERFACE_VERSION  4u
+
+typedef struct SdDriverInfo {
+	sd_u32 Version;        /* SD_INTERFACE_VERSION */
+	sd_s32 MaxLevel;       /* the cap, 1..31 */
+	sd_u32 MaxLeases;      /* leases the driver may hold at once; 0: none */
+	sd_u32 LiveLeases;     /* leases held now */
+	sd_u32 Reserved[4];    /* 0; kept for the watchdog's settings */
+} SdDriverInfo;
+
+_Static_assert(sizeof(SdDriverInfo) == 32, "SdDriverInfo must be 32 bytes");
+_Static_assert(__builtin_offsetof(SdDriverInfo, LiveLeases) == 12, "LiveLeases at 12");
+
+/* ---------------------------------------------------------------------------
  * Linux ioctl codes
  *
  * _IOC_NR is 8 bits and the type byte cannot hold 0x8000, so a Linux code
@@ -416,6 +444,8 @@ _Static_assert(_IOC_SIZE(SD_LINUX_IOCTL_SET_PRIORITY) == sizeof(ThreadData),
 	_IOWR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_GET_LOG), struct sd_get_log)
 #define SD_LINUX_IOCTL_CLEAR_LOG \
 	_IO(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_CLEAR_LOG))
+#define SD_LINUX_IOCTL_GET_INFO \
+	_IOR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_GET_INFO), SdDriverInfo)
 
 _Static_assert(SD_LINUX_IOCTL_GET_PRIORITY == 0xC008D501u, "GET_PRIORITY's Linux code");
 _Static_assert(SD_LINUX_IOCTL_SET_PRIORITY_EX == 0xC010D502u, "SET_PRIORITY_EX's Linux code");
@@ -423,6 +453,7 @@ _Static_assert(SD_LINUX_IOCTL_SET_PRIORITY_BATCH == 0xC018D503u,
 	       "SET_PRIORITY_BATCH's Linux code");
 _Static_assert(SD_LINUX_IOCTL_GET_LOG == 0xC030D504u, "GET_LOG's Linux code");
 _Static_assert(SD_LINUX_IOCTL_CLEAR_LOG == 0x0000D505u, "CLEAR_LOG's Linux code");
+_Static_assert(SD_LINUX_IOCTL_GET_INFO == 0x8020D509u, "GET_INFO's Linux code");
 #endif
 
 #endif /* SECONDDRIVER_H */

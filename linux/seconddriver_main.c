@@ -36,6 +36,14 @@
 static struct miscdevice sd_misc;
 
 /*
+ * The cap: the highest level any request may set (docs/SPEC.md 5b), fixed
+ * at load: insmod seconddriver.ko max_priority=15. Read-only afterwards.
+ */
+static int sd_max_priority = SD_PRIORITY_MAX;
+module_param_named(max_priority, sd_max_priority, int, 0444);
+MODULE_PARM_DESC(max_priority, "the highest level (1..31) a request may set; default 31");
+
+/*
  * A SET to a SCHED_RR level is two scheduler calls: the policy, then nice 0
  * (a real-time policy leaves nice alone). Two SETs of one thread at once
  * could interleave them and leave a state neither asked for (SCHED_OTHER at
@@ -97,6 +105,11 @@ static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 		dev_dbg(sd_misc.this_device, "set: thread %u: priority %d out of range\n",
 			tid, level);
 		return -EINVAL;
+	}
+	if (level > sd_max_priority) {
+		dev_dbg(sd_misc.this_device, "set: thread %u: priority %d is above the cap, %d\n",
+			tid, level, sd_max_priority);
+		return -ERANGE;
 	}
 
 	task = sd_get_task(tid);
@@ -380,6 +393,23 @@ static long sd_ioctl_clear_log(struct file *file, void __user *arg,
 	return 0;
 }
 
+/* GET_INFO: the interface's version and the settings. Needs a file open for reading. */
+static long sd_ioctl_get_info(struct file *file, void __user *arg,
+			      struct sd_log_note *note)
+{
+	SdDriverInfo info = {
+		.Version = SD_INTERFACE_VERSION,
+		.MaxLevel = sd_max_priority,
+	};
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (copy_to_user(arg, &info, sizeof(info)))
+		return -EFAULT;
+	note->information = sizeof(info);
+	return 0;
+}
+
 struct sd_ioctl {
 	unsigned int cmd;
 	const char *name;
@@ -395,6 +425,7 @@ static const struct sd_ioctl sd_ioctls[] = {
 	  sd_ioctl_set_priority_batch },
 	{ SD_LINUX_IOCTL_GET_LOG, "GET_LOG", sd_ioctl_get_log },
 	{ SD_LINUX_IOCTL_CLEAR_LOG, "CLEAR_LOG", sd_ioctl_clear_log },
+	{ SD_LINUX_IOCTL_GET_INFO, "GET_INFO", sd_ioctl_get_info },
 };
 
 /*
@@ -466,6 +497,11 @@ static int __init sd_init(void)
 {
 	int ret;
 
+	if (sd_max_priority < SD_PRIORITY_MIN || sd_max_priority > SD_PRIORITY_MAX) {
+		pr_err("max_priority=%d: it must be from %d to %d\n", sd_max_priority,
+		       SD_PRIORITY_MIN, SD_PRIORITY_MAX);
+		return -EINVAL;
+	}
 	ret = sd_log_init();
 	if (ret) {
 		pr_err("cannot allocate the log: %d\n", ret);
@@ -477,8 +513,8 @@ static int __init sd_init(void)
 		sd_log_exit();
 		return ret;
 	}
-	pr_info("loaded: /dev/%s, ioctl SET_PRIORITY %#x\n",
-		SD_LINUX_DEVICE_NAME, (unsigned int)SD_LINUX_IOCTL_SET_PRIORITY);
+	pr_info("loaded: /dev/%s, ioctl SET_PRIORITY %#x, levels capped at %d\n",
+		SD_LINUX_DEVICE_NAME, (unsigned int)SD_LINUX_IOCTL_SET_PRIORITY, sd_max_priority);
 	return 0;
 }
 

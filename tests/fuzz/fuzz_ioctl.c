@@ -14,7 +14,8 @@
  *              pointer is the caller's bug, so none is sent)
  *   then       what the thread lookup finds: a thread, an exiting thread,
  *              or nothing (STATUS_INVALID_CID as under Wine,
- *              STATUS_INVALID_PARAMETER as on Windows)
+ *              STATUS_INVALID_PARAMETER as on Windows); and in its high
+ *              bits, one time in four, a cap (MaxPriority) below 31
  *   then       who asks: the handle's access (unknown, or any mask), a
  *              system thread, a thread whose security refuses the open, a
  *              missing privilege, Windows or Wine
@@ -29,6 +30,7 @@
  *   - neither buffer was written outside [0, Information) of the output;
  *     ASan catches any read outside them (they are allocated to the byte)
  *   - a successful SET changed the thread it named, to a level in 1..31;
+ *     no thread was set above the cap;
  *     a batch answers one result per entry, each with a status SPEC lists
  *   - the log (driver/sd_log.c, started once): every request but GET_LOG
  *     added exactly its one IOCTL record (after a CHANGE record per thread
@@ -48,6 +50,7 @@
 
 #include "fake_state.h"
 #include "sd_access.h"
+#include "sd_config.h"
 #include "sd_host.h"
 #include "sd_ioctl.h"
 #include "sd_log.h"
@@ -79,6 +82,8 @@ static const struct allowed spec_statuses[] = {
 	{ IOCTL_SECOND_DRIVER_GET_LOG,
 	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED } },
 	{ IOCTL_SECOND_DRIVER_CLEAR_LOG, { STATUS_SUCCESS, STATUS_ACCESS_DENIED } },
+	{ IOCTL_SECOND_DRIVER_GET_INFO,
+	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED } },
 };
 
 static void die(const char *what, ULONG code, NTSTATUS st)
@@ -328,6 +333,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake.system_thread = (who & 2) != 0;
 	fake.open_status = (who & 4) ? STATUS_ACCESS_DENIED : STATUS_SUCCESS;
 	fake.privilege_denied = (who & 8) != 0;
+	SdConfig.MaxLevel = (lookup >> 2) % 4 == 0 ? 1 + (lookup >> 4) % 31 : SD_PRIORITY_MAX;
 	switch (lookup % 4) {
 	case 1:
 		fake.lookup_exiting = 1;
@@ -451,6 +457,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		die("a UserMode request changed a thread the access rules refuse", code, st);
 	if (fake.sets > fake.lookups)
 		die("a thread was set without a lookup", code, st);
+	if (fake.sets && fake.set_priority > SdConfig.MaxLevel)
+		die("a thread was set above the cap", code, st);
 	if (!status_allowed(code, st))
 		die("a status SPEC does not list for this code", code, st);
 	if (!NT_SUCCESS(st) && info != 0)

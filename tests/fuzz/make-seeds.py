@@ -20,7 +20,7 @@ def length(n):
 
 
 # SdIoctlTable's rows, in order (driver/sd_ioctl.c)
-SET_ROW, GET_ROW, SET_EX_ROW, BATCH_ROW, GET_LOG_ROW, CLEAR_LOG_ROW = 0, 1, 2, 3, 4, 5
+SET_ROW, GET_ROW, SET_EX_ROW, BATCH_ROW, GET_LOG_ROW, CLEAR_LOG_ROW, GET_INFO_ROW = range(7)
 
 
 def ioctl(name, content, how=USER_VALID, lookup=0, who=0x30, granted=0,
@@ -89,6 +89,11 @@ def main():
     ioctl("clear-log", b"", row=CLEAR_LOG_ROW, who=0x30, inlen=0, outlen=0)
     ioctl("clear-log-read-only-handle", b"", row=CLEAR_LOG_ROW, who=0x10, granted=0x01,
           inlen=0, outlen=0)
+    ioctl("get-info", b"", row=GET_INFO_ROW, who=0x31, granted=0x01, inlen=0, outlen=32)
+    ioctl("get-info-short-output", b"", row=GET_INFO_ROW, inlen=0, outlen=31)
+    # lookup 0xE0: the cap (bits 2-3 clear) at 1 + (0xE0 >> 4) % 31 = 15
+    ioctl("set-8520-16-capped-at-15", struct.pack("<Ii", 8520, 16), lookup=0xE0)
+    ioctl("set-8520-15-capped-at-15", struct.pack("<Ii", 8520, 15), lookup=0xE0)
     mapping("level-1", 1, 0, 19, 0)
     mapping("level-8", 8, 0, 0, 0)
     mapping("level-31", 31, 2, 0, 16)

@@ -30,6 +30,8 @@ struct _FAKE_THREAD {
 	struct fake_thread t;
 };
 
+static int names(const UNICODE_STRING *s, const wchar_t *name);
+
 void fake_reset(void)
 {
 	memset(&fake, 0, sizeof(fake));
@@ -169,8 +171,57 @@ NTSTATUS ObOpenObjectByPointer(PVOID Object, ULONG HandleAttributes,
 	return STATUS_SUCCESS;
 }
 
+/* Two keys: the service's (handle 0x5000) and its Parameters (0x5001). */
+NTSTATUS ZwOpenKey(PHANDLE Key, ACCESS_MASK Access, OBJECT_ATTRIBUTES *Attributes)
+{
+	(void)Access;
+	if (!(Attributes->Attributes & OBJ_KERNEL_HANDLE))
+		return STATUS_ACCESS_DENIED;	/* a driver's key handle must be a kernel one */
+	if (Attributes->RootDirectory == NULL) {
+		if (!NT_SUCCESS(fake.key_open_status))
+			return fake.key_open_status;
+		if (fake.no_service_key)
+			return STATUS_OBJECT_NAME_NOT_FOUND;
+		*Key = (HANDLE)(uintptr_t)0x5000;
+	} else {
+		if (Attributes->RootDirectory != (HANDLE)(uintptr_t)0x5000 ||
+		    !names(Attributes->ObjectName, L"Parameters"))
+			return STATUS_OBJECT_NAME_NOT_FOUND;
+		if (fake.no_parameters_key)
+			return STATUS_OBJECT_NAME_NOT_FOUND;
+		*Key = (HANDLE)(uintptr_t)0x5001;
+	}
+	fake.keys_open++;
+	return STATUS_SUCCESS;
+}
+
+NTSTATUS ZwQueryValueKey(HANDLE Key, UNICODE_STRING *Name, KEY_VALUE_INFORMATION_CLASS Class,
+			 PVOID Info, ULONG Length, ULONG *ResultLength)
+{
+	KEY_VALUE_PARTIAL_INFORMATION *v = Info;
+	ULONG need = (ULONG)offsetof(KEY_VALUE_PARTIAL_INFORMATION, Data) + fake.reg_len;
+
+	if (Key != (HANDLE)(uintptr_t)0x5001 || Class != KeyValuePartialInformation ||
+	    !names(Name, L"MaxPriority") || fake.reg_type == 0)
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	*ResultLength = need;
+	if (Length < offsetof(KEY_VALUE_PARTIAL_INFORMATION, Data))
+		return STATUS_BUFFER_TOO_SMALL;
+	v->TitleIndex = 0;
+	v->Type = fake.reg_type;
+	v->DataLength = fake.reg_len;
+	if (Length < need)
+		return STATUS_BUFFER_OVERFLOW;
+	memcpy(v->Data, fake.reg_data, fake.reg_len);
+	return STATUS_SUCCESS;
+}
+
 NTSTATUS ZwClose(HANDLE Handle)
 {
+	if (Handle == (HANDLE)(uintptr_t)0x5000 || Handle == (HANDLE)(uintptr_t)0x5001) {
+		fake.keys_open--;
+		return STATUS_SUCCESS;
+	}
 	if (Handle != (HANDLE)(uintptr_t)0x1234)
 		return STATUS_INVALID_PARAMETER;
 	fake.closes++;

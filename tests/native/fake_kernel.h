@@ -57,6 +57,7 @@ enum { KernelMode = 0, UserMode = 1 };
 #define STATUS_DELETE_PENDING          ((NTSTATUS)0xC0000056)
 #define STATUS_NOT_SUPPORTED           ((NTSTATUS)0xC00000BB)
 #define STATUS_INSUFFICIENT_RESOURCES  ((NTSTATUS)0xC000009A)
+#define STATUS_BUFFER_OVERFLOW         ((NTSTATUS)0x80000005)
 
 #define TRUE  1
 #define FALSE 0
@@ -75,7 +76,7 @@ enum { KernelMode = 0, UserMode = 1 };
 typedef struct {
 	USHORT Length, MaximumLength;
 	const wchar_t *Buffer;
-} UNICODE_STRING;
+} UNICODE_STRING, *PUNICODE_STRING;
 #define RTL_CONSTANT_STRING(s) \
 	{ sizeof(s) - sizeof((s)[0]), sizeof(s), (s) }
 
@@ -143,6 +144,31 @@ PVOID MmGetSystemRoutineAddress(UNICODE_STRING *SystemRoutineName);
 void KeBugCheckEx(ULONG BugCheckCode, ULONG_PTR P1, ULONG_PTR P2, ULONG_PTR P3,
 		  ULONG_PTR P4);
 unsigned long long SdReadTimeStampCounter(void);
+
+/* The registry (driver/sd_config.c). */
+typedef struct {
+	ULONG Length;
+	HANDLE RootDirectory;
+	UNICODE_STRING *ObjectName;
+	ULONG Attributes;
+	PVOID SecurityDescriptor, SecurityQualityOfService;
+} OBJECT_ATTRIBUTES;
+#define OBJ_CASE_INSENSITIVE 0x40
+#define KEY_READ 0x20019
+#define REG_SZ 1
+#define REG_DWORD 4
+#define InitializeObjectAttributes(p, n, a, r, s) \
+	do { (p)->Length = sizeof(OBJECT_ATTRIBUTES); (p)->RootDirectory = (r); \
+	     (p)->ObjectName = (n); (p)->Attributes = (a); (p)->SecurityDescriptor = (s); \
+	     (p)->SecurityQualityOfService = NULL; } while (0)
+typedef enum { KeyValuePartialInformation = 2 } KEY_VALUE_INFORMATION_CLASS;
+typedef struct {
+	ULONG TitleIndex, Type, DataLength;
+	UCHAR Data[1];
+} KEY_VALUE_PARTIAL_INFORMATION, *PKEY_VALUE_PARTIAL_INFORMATION;
+NTSTATUS ZwOpenKey(PHANDLE Key, ACCESS_MASK Access, OBJECT_ATTRIBUTES *Attributes);
+NTSTATUS ZwQueryValueKey(HANDLE Key, UNICODE_STRING *Name, KEY_VALUE_INFORMATION_CLASS Class,
+			 PVOID Info, ULONG Length, ULONG *ResultLength);
 
 /* The log's kernel calls (driver/sd_log.c). */
 typedef enum { NonPagedPoolNx = 512 } POOL_TYPE;

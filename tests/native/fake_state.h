@@ -42,6 +42,13 @@ struct fake_state {
 	int pool_fail;			/* ExAllocatePoolWithTag answers NULL */
 	ULONG current_pid, current_tid;	/* PsGetCurrentProcessId/ThreadId */
 	ULONGLONG interrupt_time;	/* KeQueryInterruptTime, in 100 ns */
+	/* The service's key: which keys exist, and MaxPriority's type and bytes. */
+	int no_service_key, no_parameters_key;
+	NTSTATUS key_open_status;	/* other than NOT_FOUND, for the service key */
+	ULONG reg_type;			/* 0: no MaxPriority value */
+	ULONG reg_len;
+	unsigned char reg_data[16];
+	int keys_open;			/* registry keys opened and not closed */
 	NTSTATUS process_status;	/* PsLookupProcessByProcessId's answer */
 	/* what happened */
 	int lookups, sets, derefs, captures, logs, queries;

@@ -38,4 +38,7 @@ void test_log_driver(void);
 void test_decode(void);
 void test_service(void);
 
+/* The cap and GET_INFO (test_config.c). */
+void test_config(void);
+
 #endif /* TEST_HARNESS_H */

@@ -445,6 +445,7 @@ void test_decode(void)
 		      "SET_PRIORITY_BATCH"));
 	CHECK(!strcmp(sd_windows_code_name(IOCTL_SECOND_DRIVER_GET_LOG), "GET_LOG"));
 	CHECK(!strcmp(sd_windows_code_name(IOCTL_SECOND_DRIVER_CLEAR_LOG), "CLEAR_LOG"));
+	CHECK(!strcmp(sd_windows_code_name(IOCTL_SECOND_DRIVER_GET_INFO), "GET_INFO"));
 #ifdef __linux__
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_SET_PRIORITY), "SET_PRIORITY"));
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_GET_PRIORITY), "GET_PRIORITY"));
@@ -452,6 +453,7 @@ void test_decode(void)
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_SET_PRIORITY_BATCH), "SET_PRIORITY_BATCH"));
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_GET_LOG), "GET_LOG"));
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_CLEAR_LOG), "CLEAR_LOG"));
+	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_GET_INFO), "GET_INFO"));
 #endif
 	CHECK(sd_windows_code_name(0x4008D500u) == NULL && sd_linux_code_name(0x80002003u) == NULL);
 	CHECK(sd_windows_code_name(0x80002007u) == NULL && sd_windows_code_name(0) == NULL);

@@ -17,6 +17,7 @@
 #include "sd_access.h"
 #include "sd_args.h"
 #include "sd_base.h"
+#include "sd_config.h"
 #include "sd_gs.h"
 #include "sd_host.h"
 #include "sd_ioctl.h"
@@ -36,6 +37,7 @@ void begin(const char *name)
 	SdHost.Wine = FALSE;
 	SdHost.QueryInterruptTime = NULL;
 	SdHost.InterruptTimeUnitNs = 100;
+	SdConfig.MaxLevel = SD_PRIORITY_MAX;
 }
 
 void end(void)
@@ -125,8 +127,9 @@ static void test_table(void)
 		CHECK((e->Code >> 16) == SD_DEVICE_TYPE);
 		CHECK(fn >= 0x800u && fn <= 0xFFFu);
 		CHECK(e->Handler != NULL && e->Name != NULL);
-		/* Every code but CLEAR_LOG, which carries nothing, has an input. */
-		CHECK(e->MinInputLength > 0 || e->Code == IOCTL_SECOND_DRIVER_CLEAR_LOG);
+		/* Every code but CLEAR_LOG and GET_INFO, which carry nothing, has an input. */
+		CHECK(e->MinInputLength > 0 || e->Code == IOCTL_SECOND_DRIVER_CLEAR_LOG ||
+		      e->Code == IOCTL_SECOND_DRIVER_GET_INFO);
 		CHECK(SdFindIoctl(e->Code) == e);
 		/* The seed's code is the only METHOD_NEITHER, FILE_ANY_ACCESS one;
 		 * every other carries its access, and the table agrees with it. */
@@ -157,7 +160,9 @@ static void test_table(void)
 	CHECK(IOCTL_SECOND_DRIVER_CLEAR_LOG == 0x8000A014u);
 	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_GET_LOG) != NULL);
 	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_CLEAR_LOG) != NULL);
-	CHECK(SdIoctlCount == 6);
+	CHECK(IOCTL_SECOND_DRIVER_GET_INFO == 0x80006024u);
+	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_GET_INFO) != NULL);
+	CHECK(SdIoctlCount == 7);
 #ifdef __linux__
 	CHECK(SD_LINUX_IOCTL_GET_PRIORITY == 0xC008D501u);
 	CHECK(SD_LINUX_IOCTL_SET_PRIORITY_EX == 0xC010D502u);
@@ -165,6 +170,8 @@ static void test_table(void)
 	CHECK(_IOC_NR(SD_LINUX_IOCTL_SET_PRIORITY_BATCH) == 3 &&
 	      _IOC_SIZE(SD_LINUX_IOCTL_SET_PRIORITY_BATCH) == sizeof(struct sd_batch));
 	CHECK(SD_LINUX_IOCTL_GET_LOG == 0xC030D504u && SD_LINUX_IOCTL_CLEAR_LOG == 0x0000D505u);
+	CHECK(SD_LINUX_IOCTL_GET_INFO == 0x8020D509u &&
+	      _IOC_SIZE(SD_LINUX_IOCTL_GET_INFO) == sizeof(SdDriverInfo));
 	CHECK(_IOC_SIZE(SD_LINUX_IOCTL_GET_LOG) == sizeof(struct sd_get_log) &&
 	      _IOC_DIR(SD_LINUX_IOCTL_CLEAR_LOG) == _IOC_NONE);
 #endif
@@ -1048,6 +1055,7 @@ int main(void)
 	test_log_driver();
 	test_decode();
 	test_service();
+	test_config();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

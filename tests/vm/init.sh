@@ -297,6 +297,44 @@ rc=$?
 ok "log: install on Linux exits 2 and points to the README's insmod steps (exit $rc)" \
 	eval 'test $rc -eq 2 && echo "$err" | grep -q "with insmod, as the README"'
 
+# --- the cap: the module parameter max_priority ------------------------------
+out=$(SecondDriverClient info | head -n 2 | tr '\n' '|')
+ok "cap: info says interface version 4, levels capped at 31 (no cap) (\"$out\")" \
+	test "$out" = "interface version 4|levels capped at 31 (no cap)|"
+rmmod $MOD
+insmod /sd/$MOD.ko dyndbg=+p max_priority=15
+ok "cap: insmod max_priority=15, read back from sysfs, read-only (0444)" \
+	test "$(cat /sys/module/$MOD/parameters/max_priority) $(stat -c %a /sys/module/$MOD/parameters/max_priority)" = "15 444"
+sleep 1000 &
+t=$!
+err=$(SecondDriverClient $t 16 2>&1)
+rc=$?
+ok "cap: the seed's SET of 16 gets ERANGE and the client names the cap (exit $rc)" \
+	eval 'test $rc -eq 1 && echo "$err" | grep -q "caps levels at 15, so 16 is refused"'
+ok "cap: the thread is unchanged, at level 8 ($(sd_vmtest show $t))" test "$(sd_vmtest show $t)" = "0 0 0"
+SecondDriverClient $t 15 >/dev/null
+rc=$?
+ok "cap: a SET of 15, at the cap, succeeds: nice -20 (exit $rc, $(sd_vmtest show $t))" \
+	test $rc -eq 0 -a "$(sd_vmtest show $t)" = "0 -20 0"
+err=$(SecondDriverClient boost-process $t 20 2>&1)
+rc=$?
+ok "cap: boost-process (BATCH) of 20: the entry gets -ERANGE, with the hint (exit $rc)" \
+	eval 'test $rc -eq 1 && echo "$err" | grep -q "Thread $t: error -34" && echo "$err" | grep -q "caps levels at 15"'
+out=$(SecondDriverClient --json info)
+ok "cap: info --json reads the cap ($out)" \
+	test "$out" = '{"version": 4, "max_level": 15, "max_leases": 0, "live_leases": 0}'
+kill $t
+rmmod $MOD
+for bad in 0 32 -1; do
+	insmod /sd/$MOD.ko max_priority=$bad 2>/dev/null
+	rc=$?
+	ok "cap: insmod max_priority=$bad is refused (exit $rc), and the module says why" \
+		eval 'test $rc -ne 0 -a ! -d /sys/module/$MOD && dmesg | grep -q "max_priority=$bad: it must be from 1 to 31"'
+done
+insmod /sd/$MOD.ko dyndbg=+p
+ok "cap: loaded again without the parameter: no cap" \
+	test "$(cat /sys/module/$MOD/parameters/max_priority)" = 31
+
 # --- the benchmark's program still runs: every way ends as it should -------
 out=$(sd_bench 1 2 2>&1)
 rc=$?

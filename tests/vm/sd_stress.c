@@ -135,14 +135,14 @@ enum {
 	C_BATCH_BAD,	/* BATCH with a bad header: EINVAL */
 	C_EXT_BADPTR,	/* GET/SET_EX/BATCH, an unreadable argument or array: EFAULT */
 	C_LOG,		/* GET_LOG from anywhere into any room (its answer checked),
-			   or CLEAR_LOG: 0 */
+			   CLEAR_LOG or GET_INFO: 0 */
 	C_N
 };
 static const char *const class_name[C_N] = {
 	"set:target", "set:storm-thread", "set:short-lived", "set:bad-level",
 	"set:bad-pointer", "neighbour", "random", "generic:FIGETBSZ",
 	"generic:FIONREAD/FIOQSIZE", "get", "set_ex:own", "set_ex:short-lived", "set_ex:refused",
-	"batch", "batch:bad-header", "ext:bad-pointer", "log:get/clear"
+	"batch", "batch:bad-header", "ext:bad-pointer", "log:get/clear, info"
 };
 static const unsigned class_allowed[C_N] = {
 	A(E_OK), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL), A(E_FAULT),
@@ -357,7 +357,8 @@ static int is_contract(unsigned long cmd)
 {
 	return cmd == SET_CODE || cmd == SD_LINUX_IOCTL_GET_PRIORITY ||
 	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_EX || cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH ||
-	       cmd == SD_LINUX_IOCTL_GET_LOG || cmd == SD_LINUX_IOCTL_CLEAR_LOG;
+	       cmd == SD_LINUX_IOCTL_GET_LOG || cmd == SD_LINUX_IOCTL_CLEAR_LOG ||
+	       cmd == SD_LINUX_IOCTL_GET_INFO;
 }
 
 static unsigned long neighbour_cmd(uint64_t *s)
@@ -793,6 +794,12 @@ static void build_ext(struct stormer *me, struct req *r)
 			r->ptr = (uintptr_t)me->buf;
 			return;
 		}
+		if (rnd(s, 7) == 0) {
+			r->cmd = SD_LINUX_IOCTL_GET_INFO;
+			memset(me->buf, 0x5a, sizeof(SdDriverInfo));
+			r->ptr = (uintptr_t)me->buf;
+			return;
+		}
 		/* From the oldest, from 1 (long gone), or from beyond the newest. */
 		me->gl.from_seq = rnd(s, 3) == 0 ? 0 : rnd(s, 2) ? 1 : ~0ull;
 		me->gl.records = (sd_u64)(uintptr_t)me->lrec;
@@ -982,8 +989,8 @@ static void *stormer_main(void *p)
 		allowed = r.cls == C_FIGETBSZ ? (writable ? A(E_OK) : A(E_FAULT)) : class_allowed[r.cls];
 		if (r.rdonly && is_write_code(r.cmd))
 			allowed = A(E_BADF);	/* checked before anything else */
-		if (r.wronly && r.cmd == SD_LINUX_IOCTL_GET_LOG)
-			allowed = A(E_BADF);	/* reading the log needs FMODE_READ */
+		if (r.wronly && (r.cmd == SD_LINUX_IOCTL_GET_LOG || r.cmd == SD_LINUX_IOCTL_GET_INFO))
+			allowed = A(E_BADF);	/* reading the log or the settings needs FMODE_READ */
 		if (r.fdk == F_CHURN)
 			allowed |= A(E_BADF);
 		else if (r.fdk == F_BAD)
@@ -998,6 +1005,10 @@ static void *stormer_main(void *p)
 			check_batch(me, &r);
 		if (r.cmd == SD_LINUX_IOCTL_GET_LOG && r.err == 0 && !log_answer_ok(me))
 			me->bad_log++;
+		if (r.cmd == SD_LINUX_IOCTL_GET_INFO && r.err == 0 &&
+		    (((SdDriverInfo *)me->buf)->Version != SD_INTERFACE_VERSION ||
+		     ((SdDriverInfo *)me->buf)->MaxLevel != SD_PRIORITY_MAX))
+			me->bad_log++;	/* not this driver's answer */
 		if (e && r.err == 0) {
 			me->short_ok++;
 			if (__atomic_exchange_n(&e->hit, 1, __ATOMIC_ACQ_REL) == 0)
@@ -1269,7 +1280,7 @@ static void storm(unsigned long n, int threads)
 	       "storm: every result was an errno the spec allows for what was sent (%lu unexpected)",
 	       unexpected);
 	result(bad_log == 0,
-	       "storm: every GET_LOG answer read during the storm was whole records, numbered in order (%lu were not)",
+	       "storm: every GET_LOG answer read during the storm was whole records, numbered in order, and every GET_INFO this driver's (%lu were not)",
 	       bad_log);
 	{
 		unsigned long set_ok = 0, set_total = 0;

@@ -4,7 +4,8 @@
  * the QEMU VM (tests/vm/init.sh). The seed's SET is sd_vmtest.c's.
  *
  *   sd_vmext all          get, set_ex, batch, reset-on-fork (64-bit build)
- *   sd_vmext errors       every error of the three codes, and a good BATCH:
+ *   sd_vmext errors       every error of the three codes, a good BATCH, and
+ *                         GET_INFO:
  *                         the 32-bit build runs it through compat_ioctl
  *   sd_vmext spawn N      a process of N blocked threads: prints "pid PID",
  *                         then waits to be killed
@@ -434,6 +435,25 @@ static void suite_errors(int fd)
 	       why[0] ? ": " : "", why);
 	err = get(fd, t.tid, &got);
 	result(!err && got == 4, "errors: and GET through this ABI reads 4 (got %d, %s)", got, en(err));
+
+	/* GET_INFO: 32 bytes out, through this ABI; a file opened write-only may not. */
+	{
+		SdDriverInfo info;
+		int wo = dev_open(O_WRONLY);
+
+		memset(&info, 0x5a, sizeof(info));
+		err = raw(fd, SD_LINUX_IOCTL_GET_INFO, &info);
+		result(!err && info.Version == SD_INTERFACE_VERSION && info.MaxLevel == 31 &&
+		       info.MaxLeases == 0 && info.LiveLeases == 0 && !info.Reserved[0] &&
+		       !info.Reserved[3],
+		       "errors: GET_INFO answers version %u, cap %d, no leases, zeroed reserved words (%s)",
+		       info.Version, info.MaxLevel, en(err));
+		expect(raw(fd, SD_LINUX_IOCTL_GET_INFO, NULL), EFAULT, "GET_INFO into NULL");
+		expect(wo < 0 ? errno : raw(wo, SD_LINUX_IOCTL_GET_INFO, &info), EBADF,
+		       "GET_INFO on a file opened write-only");
+		if (wo >= 0)
+			close(wo);
+	}
 	target_stop(&t);
 }
 

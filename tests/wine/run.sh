@@ -260,6 +260,51 @@ check "unload: sc start second works again" grep -qE 'STATE +: 4 +RUNNING' <<<"$
 out=$(wrun "$RAW" set "$TARGET_TID" 20)
 check "unload: the reloaded driver answers (set: error 0)" grep -q '^set: error 0$' <<<"$out"
 
+# ---- the cap: the service's Parameters\MaxPriority, read at load --------------
+PARAMS='HKLM\System\CurrentControlSet\Services\second\Parameters'
+restart() { wrun sc stop second >/dev/null; wrun sc start second; }
+out=$(wrun "$CLIENT" info)
+check "cap: info says interface version 4, levels capped at 31 (no cap), no leases" \
+	eval '[ "$out" = "$(printf "interface version 4\nlevels capped at 31 (no cap)\nleases: none (this driver has none)")" ]'
+wrun reg add "$PARAMS" /v MaxPriority /t REG_DWORD /d 15 /f >/dev/null
+out=$(restart)
+driver_log_settle
+check "cap: with MaxPriority 15 the driver starts and says so" \
+	eval 'grep -qE "STATE +: 4 +RUNNING" <<<"$out" && grep -q "SecondDriver: levels are capped at 15" "$DRIVER_LOG"'
+out=$(wrun "$CLIENT" --json info)
+check "cap: info --json reads the cap ($out)" \
+	[ "$out" = '{"version": 4, "max_level": 15, "max_leases": 0, "live_leases": 0}' ]
+before=$(stubs 16)
+wine "$CLIENT" "$TARGET_TID" 16 >"$SD_WORK/c.out" 2>&1; rc=$?
+driver_log_settle
+check "cap: the seed's SET of 16 gets 1314, the client says the driver caps at 15, and KeSetPriorityThread is not called (exit $rc)" \
+	eval '[ "$rc" -eq 1 ] && grep -q "error 1314" "$SD_WORK/c.out" &&
+	      grep -q "hint: the driver caps levels at 15, so 16 is refused" "$SD_WORK/c.out" &&
+	      ! grep -q "SeIncreaseBasePriorityPrivilege" "$SD_WORK/c.out" && [ "$(stubs 16)" -eq "$before" ]'
+out=$(wrun "$CLIENT" "$TARGET_TID" 15); rc=$?
+check "cap: a SET of 15, at the cap, succeeds (exit $rc)" [ "$rc" -eq 0 ]
+wine "$CLIENT" set "$TARGET_TID" 20 >"$SD_WORK/c.out" 2>&1; rc=$?
+check "cap: set (SET_PRIORITY_EX) of 20 gets 1314 and the hint (exit $rc)" \
+	eval '[ "$rc" -eq 1 ] && grep -q "caps levels at 15" "$SD_WORK/c.out"'
+wine "$CLIENT" boost-process "$TARGET_PID" 20 >"$SD_WORK/c.out" 2>&1; rc=$?
+check "cap: boost-process (BATCH) of 20 fails every entry with STATUS_PRIVILEGE_NOT_HELD and gives the hint once (exit $rc)" \
+	eval '[ "$rc" -eq 1 ] && [ "$(grep -c "error -1073741727" "$SD_WORK/c.out")" -eq 9 ] &&
+	      [ "$(grep -c "caps levels at 15" "$SD_WORK/c.out")" -eq 1 ]'
+wrun reg add "$PARAMS" /v MaxPriority /t REG_DWORD /d 40 /f >/dev/null
+out=$(restart)
+driver_log_settle
+check "cap: MaxPriority 40 stops the driver from starting, and its log says why" \
+	eval '[ "$(state_of)" != 4 ] && grep -q "SecondDriver: Parameters.MaxPriority is 40; it must be from 1 to 31" "$DRIVER_LOG"'
+wrun reg add "$PARAMS" /v MaxPriority /t REG_SZ /d 15 /f >/dev/null
+out=$(restart)
+driver_log_settle
+check "cap: a MaxPriority that is not a REG_DWORD stops it too" \
+	eval '[ "$(state_of)" != 4 ] && grep -q "SecondDriver: Parameters.MaxPriority must be a REG_DWORD from 1 to 31" "$DRIVER_LOG"'
+wrun reg delete "$PARAMS" /v MaxPriority /f >/dev/null
+out=$(restart)
+check "cap: without the value the driver starts again, with no cap" \
+	eval 'grep -qE "STATE +: 4 +RUNNING" <<<"$out" && wrun "$CLIENT" info | grep -q "capped at 31 (no cap)"'
+
 # ---- unload while a handle is open ------------------------------------------
 # Windows keeps the device (and defers the unload) until the last handle
 # closes. What Wine 8 does is measured here and printed; the test asserts

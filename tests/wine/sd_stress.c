@@ -76,7 +76,7 @@ enum req_class {
 	C_EXT_REFUSED,		/* GET/SET_EX/BATCH refused whole: a short buffer,
 				   a flag, a bad header */
 	C_LOG,			/* GET_LOG from anywhere, into any room; now and
-				   then CLEAR_LOG */
+				   then CLEAR_LOG or GET_INFO */
 	C_COUNT
 };
 
@@ -93,7 +93,7 @@ static const char *const class_name[C_COUNT] = {
 	"SET_EX, live thread",
 	"BATCH, own, exiting and random ids",
 	"GET/SET_EX/BATCH refused whole",
-	"GET_LOG (records whole and in order) and CLEAR_LOG",
+	"GET_LOG (records whole and in order), CLEAR_LOG, GET_INFO",
 };
 
 /*
@@ -257,7 +257,8 @@ static DWORD other_code(unsigned long long *rng)
 		 code == IOCTL_SECOND_DRIVER_GET_PRIORITY ||
 		 code == IOCTL_SECOND_DRIVER_SET_PRIORITY_EX ||
 		 code == IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH ||
-		 code == IOCTL_SECOND_DRIVER_GET_LOG || code == IOCTL_SECOND_DRIVER_CLEAR_LOG);
+		 code == IOCTL_SECOND_DRIVER_GET_LOG || code == IOCTL_SECOND_DRIVER_CLEAR_LOG ||
+		 code == IOCTL_SECOND_DRIVER_GET_INFO);
 	return code;
 }
 
@@ -405,6 +406,13 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 				outlen = 0;
 				break;
 			}
+			if ((r >> 16) % 16 == 1) {
+				code = IOCTL_SECOND_DRIVER_GET_INFO;
+				inlen = 0;
+				outlen = sizeof(SdDriverInfo) + (DWORD)((r >> 24) % 16);
+				want_returned = sizeof(SdDriverInfo);
+				break;
+			}
 			code = IOCTL_SECOND_DRIVER_GET_LOG;
 			/* From the oldest, from 1 (long gone), or from beyond the newest. */
 			((SdGetLogIn *)in)->FromSeq = (r >> 20) % 3 == 0 ? 0 : (r >> 20) % 3 == 1 ? 1 :
@@ -442,6 +450,10 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 		add(&local[c], err, 1);
 		if (!err && code == IOCTL_SECOND_DRIVER_GET_LOG)
 			want_returned = log_answer_ok(out, outlen, returned) ? returned : ~returned;
+		if (!err && code == IOCTL_SECOND_DRIVER_GET_INFO &&
+		    (((SdDriverInfo *)out)->Version != SD_INTERFACE_VERSION ||
+		     ((SdDriverInfo *)out)->MaxLevel != SD_PRIORITY_MAX))
+			want_returned = ~returned;	/* the answer is not this driver's */
 		if (!err && returned != want_returned)
 			bad_returned++;
 		if (!err && c == C_BATCH) {
@@ -545,7 +557,7 @@ static int storm(long requests, int threads, unsigned seed)
 	       "storm: every answer is one SPEC allows for what was sent (%ld were not)%s%s",
 	       unexpected, S.first_bad[0] ? "; first: " : "", S.first_bad);
 	result(S.bad_returned == 0,
-	       "storm: every success returned its code's bytes: 0 for SET, 8 for GET, 16 for SET_EX, 8 per BATCH entry, and for GET_LOG its header and whole records in order (%ld did not)",
+	       "storm: every success returned its code's bytes: 0 for SET, 8 for GET, 16 for SET_EX, 8 per BATCH entry, and for GET_LOG its header and whole records in order, for GET_INFO 32 bytes of version 4 and cap 31 (%ld did not)",
 	       S.bad_returned);
 	result(S.bad_entries == 0,
 	       "storm: every BATCH entry's result is one SPEC lists, with OldLevel 0 when it failed (%ld were not)",
