@@ -58,10 +58,11 @@ KLDFLAGS  := /driver:wdm /subsystem:native /entry:GsDriverEntry /nodefaultlib \
 PYTHON    := /usr/bin/python3
 
 DRIVER_SRC := driver/SecondDriver.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
-              driver/sd_ioctl.c driver/sd_log.c driver/sd_config.c driver/sd_capture.c \
-              driver/sd_gs.c
+              driver/sd_ioctl.c driver/sd_log.c driver/sd_config.c driver/sd_boost.c \
+              driver/sd_capture.c driver/sd_gs.c
 # Objects also depend on this Makefile, so changed flags rebuild them.
-DRIVER_HDR := include/seconddriver.h include/sd_logring.h $(wildcard driver/*.h) Makefile
+DRIVER_HDR := include/seconddriver.h include/sd_logring.h include/sd_lease.h \
+              $(wildcard driver/*.h) Makefile
 
 # --- user mode: clang's GNU target with mingw-w64's CRT (SEH in C) ----------
 UCC       := clang --target=x86_64-w64-windows-gnu -fms-extensions \
@@ -75,7 +76,8 @@ CLIENT_SRC := client/sd_client.c client/sd_args.c client/sd_json.c client/sd_dec
 LCC       := gcc
 LCFLAGS   := $(WARN) -O2 -static -Iinclude -Iclient
 LINUX_BINS := $(LNX)/SecondDriverClient $(LNX)/SecondDriverClient32 $(LNX)/sd_vmext $(LNX)/sd_vmext32 \
-              $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_vmlog $(LNX)/sd_vmlog32 $(LNX)/sd_bench \
+              $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_vmlog $(LNX)/sd_vmlog32 \
+              $(LNX)/sd_vmlease $(LNX)/sd_vmlease32 $(LNX)/sd_bench \
               $(LNX)/sd_stress $(LNX)/sd_stress32
 
 # --- native unit tests -------------------------------------------------------
@@ -197,16 +199,17 @@ $(BIN)/sd_probe_test.exe: $(WIN)/probe/sd_probe_test.obj $(REL)/sd_capture.obj $
 
 # The driver's sources that never touch an IRP, built for this host.
 DRIVER_LOGIC := driver/sd_ioctl.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
-                driver/sd_log.c driver/sd_config.c driver/sd_gs.c
+                driver/sd_log.c driver/sd_config.c driver/sd_boost.c driver/sd_gs.c
 
 $(NATIVE)/test_native: tests/native/test_native.c tests/native/test_log.c \
-		tests/native/test_config.c tests/native/fake_kernel.c \
+		tests/native/test_config.c tests/native/test_lease.c tests/native/fake_kernel.c \
 		$(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
 		client/sd_service.c linux/sd_map.c linux/sd_map.h \
 		tests/native/*.h $(DRIVER_HDR) client/*.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(NCFLAGS) tests/native/test_native.c tests/native/test_log.c \
-	    tests/native/test_config.c tests/native/fake_kernel.c $(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
+	    tests/native/test_config.c tests/native/test_lease.c tests/native/fake_kernel.c \
+	    $(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
 	    client/sd_service.c linux/sd_map.c -o $@
 
 # The fuzzers build the driver's and the module's own sources.

@@ -68,6 +68,35 @@ int sd_parse_level(const char *s, sd_s32 *out)
 	return 0;
 }
 
+int sd_parse_duration(const char *s, sd_u32 *ms)
+{
+	static const struct {
+		const char *unit;
+		sd_u32 scale;
+	} units[] = { { "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 } };
+	unsigned long long v = 0;
+	size_t i, digits = 0;
+
+	for (; *s >= '0' && *s <= '9'; s++, digits++) {
+		v = v * 10 + (unsigned)(*s - '0');
+		if (v > SD_LEASE_MAX_MS)
+			return -1;
+	}
+	if (!digits)
+		return -1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!strcmp(s, units[i].unit))
+			break;
+	}
+	if (i == sizeof(units) / sizeof(units[0]))
+		return -1;
+	v *= units[i].scale;
+	if (v == 0 || v > SD_LEASE_MAX_MS)
+		return -1;
+	*ms = (sd_u32)v;
+	return 0;
+}
+
 enum sd_args_result sd_parse_args(int argc, char **argv, ThreadData *out)
 {
 	ThreadData td;

@@ -35,4 +35,10 @@ int sd_parse_s32(const char *s, sd_s32 *out);
 /* A level: a strict decimal number from 1 to 31. 0, or -1. */
 int sd_parse_level(const char *s, sd_s32 *out);
 
+/*
+ * A duration: decimal digits and a unit, ms, s, m or h ("200ms", "5s",
+ * "2m", "1h"), from 1 ms to 24 h (SD_LEASE_MAX_MS). *ms, and 0; or -1.
+ */
+int sd_parse_duration(const char *s, sd_u32 *ms);
+
 #endif /* SD_ARGS_H */

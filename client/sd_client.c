@@ -33,12 +33,14 @@ enum {
 	OPT_SINCE = 1 << 4,	/* log --since N */
 	OPT_WINDOWS = 1 << 5,	/* decode --windows */
 	OPT_LINUX = 1 << 6,	/* decode --linux */
+	OPT_FOR = 1 << 7,	/* boost, hold --for <duration> */
 };
 
 struct options {
 	unsigned given;		/* OPT_* */
 	int json, undo, base, follow;
 	sd_u64 since;		/* --since: the first record wanted */
+	sd_u32 for_ms;		/* --for: the lease's duration */
 };
 
 struct command {
@@ -630,11 +632,166 @@ static int cmd_info(char **args, int nargs, const struct options *o)
 	printf("interface version %lu\n", (unsigned long)info.Version);
 	printf("levels capped at %ld%s\n", (long)info.MaxLevel,
 	       info.MaxLevel == SD_PRIORITY_MAX ? " (no cap)" : "");
-	if (info.MaxLeases)
-		printf("leases: %lu of at most %lu\n", (unsigned long)info.LiveLeases,
-		       (unsigned long)info.MaxLeases);
+	printf("leases: %lu live, at most %lu\n", (unsigned long)info.LiveLeases,
+	       (unsigned long)info.MaxLeases);
+	return EXIT_OK;
+}
+
+/* ---- leases: boosts that end by themselves -------------------------------------- */
+
+/* Parse <tid> <priority>; EXIT_OK, or EXIT_USAGE (reported). */
+static int tid_and_level(char **args, sd_u32 *tid, sd_s32 *level)
+{
+	if (sd_parse_u32(args[0], tid) || *tid == 0)
+		return bad_usage("thread id must be a decimal number from 1 to 4294967295, not \"%s\"",
+				 args[0]);
+	if (sd_parse_level(args[1], level))
+		return bad_usage("priority must be a decimal number from 1 to 31, not \"%s\"", args[1]);
+	return EXIT_OK;
+}
+
+/* Send BOOST; EXIT_OK with *r, or EXIT_FAILED (reported). The device stays open in *dev. */
+static int send_boost(struct sd_device **dev, sd_u32 tid, sd_s32 level, sd_u32 flags,
+		      sd_u32 ms, SdBoostResult *r)
+{
+	SdBoost b = { tid, level, flags, ms };
+	int err;
+
+	if (open_device(dev, 1))
+		return EXIT_FAILED;
+	err = sd_boost(*dev, &b, r);
+	if (err) {
+		sd_close(*dev);
+		report_level("boosting the thread", err, level);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
+static void print_lease(const struct options *o, sd_u32 tid, sd_s32 level, const SdBoostResult *r,
+			const char *how)
+{
+	if (o->json)
+		printf("{\"tid\": %lu, \"priority\": %ld, \"old\": %ld, \"lease\": %lu, "
+		       "\"ms\": %lu}\n", (unsigned long)tid, (long)level, (long)r->OldLevel,
+		       (unsigned long)r->LeaseId, (unsigned long)o->for_ms);
 	else
-		printf("leases: none (this driver has none)\n");
+		printf("Thread %lu: priority %ld -> %ld %s (lease %lu)\n", (unsigned long)tid,
+		       (long)r->OldLevel, (long)level, how, (unsigned long)r->LeaseId);
+	fflush(stdout);
+}
+
+/* boost <tid> <priority> --for D: a detached lease; the driver ends it. */
+static int cmd_boost(char **args, int nargs, const struct options *o)
+{
+	struct sd_device *dev;
+	SdBoostResult r;
+	char how[64];
+	sd_u32 tid;
+	sd_s32 level;
+	int rc;
+
+	(void)nargs;
+	rc = tid_and_level(args, &tid, &level);
+	if (rc)
+		return rc;
+	if (!(o->given & OPT_FOR))
+		return bad_usage("%s", "boost needs --for <duration>: a boost that outlives the "
+				 "client must end by itself (hold makes one that ends with it)");
+	rc = send_boost(&dev, tid, level, SD_BOOST_DETACHED, o->for_ms, &r);
+	if (rc)
+		return rc;
+	sd_close(dev);
+	snprintf(how, sizeof(how), "for %lu ms", (unsigned long)o->for_ms);
+	print_lease(o, tid, level, &r, how);
+	return EXIT_OK;
+}
+
+/*
+ * hold <tid> <priority> [--for D]: a lease on this client's handle. It ends
+ * when the handle closes: at Ctrl-C or SIGTERM, after D, or if the client
+ * is killed.
+ */
+static int cmd_hold(char **args, int nargs, const struct options *o)
+{
+	static volatile int stop;
+	struct sd_device *dev;
+	SdBoostResult r;
+	unsigned long waited = 0;
+	sd_u32 tid;
+	sd_s32 level;
+	int rc;
+
+	(void)nargs;
+	rc = tid_and_level(args, &tid, &level);
+	if (rc)
+		return rc;
+	sd_catch_interrupt(&stop);
+	rc = send_boost(&dev, tid, level, 0, o->for_ms, &r);
+	if (rc)
+		return rc;
+	print_lease(o, tid, level, &r, o->for_ms ? "held until Ctrl-C or the time is up" :
+						   "held until Ctrl-C");
+	while (!stop && (!o->for_ms || waited < o->for_ms)) {
+		sd_sleep_ms(20);
+		waited += 20;
+	}
+	sd_close(dev);		/* the lease ends with the handle */
+	if (!o->json)
+		printf("Thread %lu: released (lease %lu)\n", (unsigned long)tid,
+		       (unsigned long)r.LeaseId);
+	return EXIT_OK;
+}
+
+static int cmd_leases(char **args, int nargs, const struct options *o)
+{
+	SdLeaseInfo *leases = calloc(SD_LEASES_MAX, sizeof(*leases));
+	struct sd_device *dev;
+	sd_u32 count = 0, total = 0, i;
+	int err;
+
+	(void)args;
+	(void)nargs;
+	if (!leases)
+		return out_of_memory();
+	if (open_device(&dev, 0)) {
+		free(leases);
+		return EXIT_FAILED;
+	}
+	err = sd_list_leases(dev, leases, SD_LEASES_MAX, &count, &total);
+	sd_close(dev);
+	if (err) {
+		free(leases);
+		report("listing the leases", err);
+		return EXIT_FAILED;
+	}
+	if (o->json)
+		printf("[");
+	for (i = 0; i < count; i++) {
+		const SdLeaseInfo *l = &leases[i];
+		int detached = (l->Flags & SD_BOOST_DETACHED) != 0;
+
+		if (o->json)
+			printf("%s\n  {\"lease\": %lu, \"tid\": %lu, \"level\": %ld, \"before\": %ld, "
+			       "\"detached\": %s, \"remaining_ms\": %lu}", i ? "," : "",
+			       (unsigned long)l->LeaseId, (unsigned long)l->ThreadId, (long)l->Level,
+			       (long)l->Before, detached ? "true" : "false",
+			       (unsigned long)l->RemainingMs);
+		else if (l->RemainingMs)
+			printf("lease %lu: thread %lu at %ld (back to %ld), %s, %lu ms left\n",
+			       (unsigned long)l->LeaseId, (unsigned long)l->ThreadId, (long)l->Level,
+			       (long)l->Before, detached ? "detached" : "on its handle",
+			       (unsigned long)l->RemainingMs);
+		else
+			printf("lease %lu: thread %lu at %ld (back to %ld), %s\n",
+			       (unsigned long)l->LeaseId, (unsigned long)l->ThreadId, (long)l->Level,
+			       (long)l->Before, detached ? "detached" : "on its handle");
+	}
+	if (o->json)
+		printf("%s]\n", count ? "\n" : "");
+	else
+		printf("%lu lease%s live\n", (unsigned long)total, total == 1 ? "" : "s");
+	free(leases);
 	return EXIT_OK;
 }
 
@@ -692,6 +849,11 @@ static const struct command commands[] = {
 	  "set what a --json file says (\"priority\"; with --undo, \"old\")" },
 	{ "log", "[--follow] [--json] [--since N]", 0, 0, OPT_JSON | OPT_FOLLOW | OPT_SINCE,
 	  cmd_log, "print the requests the driver received (--follow: and keep printing)" },
+	{ "boost", "<tid> <priority> --for <duration>", 2, 2, OPT_JSON | OPT_FOR, cmd_boost,
+	  "set it until the time is up (200ms, 5s, 2m, 1h; at most 24h), then put it back" },
+	{ "hold", "<tid> <priority> [--for <duration>]", 2, 2, OPT_JSON | OPT_FOR, cmd_hold,
+	  "set it until Ctrl-C (or the time is up, or the client dies), then put it back" },
+	{ "leases", "[--json]", 0, 0, OPT_JSON, cmd_leases, "print the live leases" },
 	{ "info", "[--json]", 0, 0, OPT_JSON, cmd_info,
 	  "print the driver's interface version and its cap on levels" },
 	{ "clear-log", "", 0, 0, 0, cmd_clear_log,
@@ -765,6 +927,12 @@ int main(int argc, char **argv)
 		}
 		if (f < sizeof(flags) / sizeof(flags[0])) {
 			o.given |= flags[f].bit;
+		} else if (!strcmp(argv[i], "--for")) {
+			if (i + 1 >= argc || sd_parse_duration(argv[i + 1], &o.for_ms))
+				return bad_usage("--for takes a duration from 1ms to 24h, such as 200ms, "
+						 "5s, 2m or 1h, not \"%s\"", i + 1 < argc ? argv[i + 1] : "");
+			o.given |= OPT_FOR;
+			i++;
 		} else if (!strcmp(argv[i], "--since")) {
 			sd_u32 since;
 

@@ -43,6 +43,14 @@ static const struct sd_code_name sd_codes[] = {
 	  SD_FUNC_GET_LOG, "GET_LOG" },
 	{ IOCTL_SECOND_DRIVER_CLEAR_LOG, SD_IOC(SD_IOC_NONE, 5, 0),
 	  SD_FUNC_CLEAR_LOG, "CLEAR_LOG" },
+	{ IOCTL_SECOND_DRIVER_BOOST,
+	  SD_IOC(SD_IOC_READ | SD_IOC_WRITE, 6, sizeof(struct sd_boost)),
+	  SD_FUNC_BOOST, "BOOST" },
+	{ IOCTL_SECOND_DRIVER_END_LEASE, SD_IOC(SD_IOC_WRITE, 7, sizeof(SdEndLease)),
+	  SD_FUNC_END_LEASE, "END_LEASE" },
+	{ IOCTL_SECOND_DRIVER_LIST_LEASES,
+	  SD_IOC(SD_IOC_READ | SD_IOC_WRITE, 8, sizeof(struct sd_list_leases)),
+	  SD_FUNC_LIST_LEASES, "LIST_LEASES" },
 	{ IOCTL_SECOND_DRIVER_GET_INFO, SD_IOC(SD_IOC_READ, 9, sizeof(SdDriverInfo)),
 	  SD_FUNC_GET_INFO, "GET_INFO" },
 };
@@ -58,6 +66,12 @@ _Static_assert(SD_IOC(SD_IOC_READ | SD_IOC_WRITE, 4, sizeof(struct sd_get_log)) 
 _Static_assert(SD_IOC(SD_IOC_NONE, 5, 0) == SD_LINUX_IOCTL_CLEAR_LOG, "CLEAR_LOG's Linux code");
 _Static_assert(SD_IOC(SD_IOC_READ, 9, sizeof(SdDriverInfo)) == SD_LINUX_IOCTL_GET_INFO,
 	       "GET_INFO's Linux code");
+_Static_assert(SD_IOC(SD_IOC_READ | SD_IOC_WRITE, 6, sizeof(struct sd_boost)) ==
+	       SD_LINUX_IOCTL_BOOST, "BOOST's Linux code");
+_Static_assert(SD_IOC(SD_IOC_WRITE, 7, sizeof(SdEndLease)) == SD_LINUX_IOCTL_END_LEASE,
+	       "END_LEASE's Linux code");
+_Static_assert(SD_IOC(SD_IOC_READ | SD_IOC_WRITE, 8, sizeof(struct sd_list_leases)) ==
+	       SD_LINUX_IOCTL_LIST_LEASES, "LIST_LEASES's Linux code");
 #endif
 
 static const struct sd_code_name *find_code(sd_u32 code, unsigned os)
@@ -347,6 +361,16 @@ void sd_format_captured(char *buf, size_t len, const SdLogRecord *r)
 		append(buf, len, &used, ", Flags 0x%lX", (unsigned long)u32_at(r, 8));
 		return;
 	}
+	if (function == SD_FUNC_BOOST && n >= sizeof(SdBoost)) {
+		thread_and_level(buf, len, &used, r, 0, 1);
+		append(buf, len, &used, ", Flags 0x%lX, DurationMs %lu", (unsigned long)u32_at(r, 8),
+		       (unsigned long)u32_at(r, 12));
+		return;
+	}
+	if (function == SD_FUNC_END_LEASE && n >= 4) {
+		append(buf, len, &used, "LeaseId %lu", (unsigned long)u32_at(r, 0));
+		return;
+	}
 	if (function == SD_FUNC_SET_PRIORITY_BATCH && n >= sizeof(SdBatchHeader)) {
 		append(buf, len, &used, "Count %lu, Flags 0x%lX", (unsigned long)u32_at(r, 0),
 		       (unsigned long)u32_at(r, 4));
@@ -397,6 +421,8 @@ void sd_format_record(char *buf, size_t len, const SdLogRecord *r, long long boo
 		append(buf, len, &used, " %s in %lu out %lu", text, (unsigned long)r->InLen,
 		       (unsigned long)r->OutLen);
 	}
+	if (r->Kind == SD_LOG_LEASE_END || r->Kind == SD_LOG_LEASE_SKIPPED)
+		append(buf, len, &used, " lease %llu", (unsigned long long)r->Information);
 	sd_format_status(text, sizeof(text), r->Status, r->Os);
 	append(buf, len, &used, ": %s", text);
 	if (r->Kind == SD_LOG_IOCTL)
@@ -410,6 +436,12 @@ void sd_format_record(char *buf, size_t len, const SdLogRecord *r, long long boo
 	else if (r->Flags & SD_LOG_F_CHANGE)
 		append(buf, len, &used, "; thread %lu: %ld -> %ld", (unsigned long)r->TargetThread,
 		       (long)r->OldLevel, (long)r->NewLevel);
+	else if (r->Kind == SD_LOG_LEASE_SKIPPED)
+		append(buf, len, &used, "; thread %lu: no longer at %ld, left alone",
+		       (unsigned long)r->TargetThread, (long)r->OldLevel);
+	else if (r->Kind == SD_LOG_LEASE_END)
+		append(buf, len, &used, "; thread %lu: left as it is (gone, under another lease, "
+		       "or a level Windows moves back itself)", (unsigned long)r->TargetThread);
 }
 
 void sd_json_record(FILE *f, const SdLogRecord *r, long long boot_ns)

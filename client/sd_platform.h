@@ -60,6 +60,19 @@ int sd_clear_log(struct sd_device *dev);
 /* GET_INFO: the interface's version and the driver's settings. 0, or the error. */
 int sd_get_info(struct sd_device *dev, SdDriverInfo *info);
 
+/* BOOST (a device opened for writing): *result, or the error. */
+int sd_boost(struct sd_device *dev, const SdBoost *boost, SdBoostResult *result);
+
+/* END_LEASE. 0, or the error. */
+int sd_end_lease(struct sd_device *dev, sd_u32 id);
+
+/* LIST_LEASES: up to capacity records; *count of them, *total live. 0, or the error. */
+int sd_list_leases(struct sd_device *dev, SdLeaseInfo *leases, sd_u32 capacity, sd_u32 *count,
+		   sd_u32 *total);
+
+/* Non-zero if err means "no lease has that id". */
+int sd_error_is_no_lease(int err);
+
 /* Close what sd_open opened. */
 void sd_close(struct sd_device *dev);
 

@@ -115,6 +115,47 @@ int sd_get_info(struct sd_device *dev, SdDriverInfo *info)
 	return 0;
 }
 
+int sd_boost(struct sd_device *dev, const SdBoost *boost, SdBoostResult *result)
+{
+	struct sd_boost b = { *boost, { 0, 0 } };
+
+	if (ioctl(dev->fd, SD_LINUX_IOCTL_BOOST, &b) < 0)
+		return errno;
+	*result = b.out;
+	return 0;
+}
+
+int sd_end_lease(struct sd_device *dev, sd_u32 id)
+{
+	SdEndLease e = { id, 0 };
+
+	if (ioctl(dev->fd, SD_LINUX_IOCTL_END_LEASE, &e) < 0)
+		return errno;
+	return 0;
+}
+
+int sd_list_leases(struct sd_device *dev, SdLeaseInfo *leases, sd_u32 capacity, sd_u32 *count,
+		   sd_u32 *total)
+{
+	struct sd_list_leases q = {
+		.leases = (sd_u64)(uintptr_t)leases,
+		.capacity = capacity,
+	};
+
+	if (ioctl(dev->fd, SD_LINUX_IOCTL_LIST_LEASES, &q) < 0)
+		return errno;
+	if (q.out.Count > capacity)
+		return EPROTO;
+	*count = q.out.Count;
+	*total = q.out.Total;
+	return 0;
+}
+
+int sd_error_is_no_lease(int err)
+{
+	return err == ENOENT;
+}
+
 void sd_close(struct sd_device *dev)
 {
 	close(dev->fd);

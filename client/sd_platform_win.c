@@ -174,6 +174,63 @@ int sd_get_info(struct sd_device *dev, SdDriverInfo *info)
 	return returned == sizeof(*info) ? 0 : ERROR_INVALID_DATA;
 }
 
+int sd_boost(struct sd_device *dev, const SdBoost *boost, SdBoostResult *result)
+{
+	SdBoost in = *boost;
+	DWORD returned = 0;
+
+	if (boost->Priority >= SD_PRIORITY_REALTIME_MIN)
+		enable_increase_base_priority();
+	if (!DeviceIoControl(dev->h, IOCTL_SECOND_DRIVER_BOOST, &in, sizeof(in), result,
+			     sizeof(*result), &returned, NULL))
+		return (int)GetLastError();
+	return returned == sizeof(*result) ? 0 : ERROR_INVALID_DATA;
+}
+
+int sd_end_lease(struct sd_device *dev, sd_u32 id)
+{
+	SdEndLease e = { id, 0 };
+	DWORD returned = 0;
+
+	if (!DeviceIoControl(dev->h, IOCTL_SECOND_DRIVER_END_LEASE, &e, sizeof(e), NULL, 0,
+			     &returned, NULL))
+		return (int)GetLastError();
+	return 0;
+}
+
+int sd_list_leases(struct sd_device *dev, SdLeaseInfo *leases, sd_u32 capacity, sd_u32 *count,
+		   sd_u32 *total)
+{
+	DWORD outlen = (DWORD)(sizeof(SdLeaseListHeader) + capacity * sizeof(SdLeaseInfo));
+	unsigned char *buf = malloc(outlen);
+	SdLeaseListHeader header;
+	DWORD returned = 0, err = 0;
+
+	if (!buf)
+		return ERROR_NOT_ENOUGH_MEMORY;
+	if (!DeviceIoControl(dev->h, IOCTL_SECOND_DRIVER_LIST_LEASES, NULL, 0, buf, outlen,
+			     &returned, NULL)) {
+		err = GetLastError();
+	} else {
+		memcpy(&header, buf, sizeof(header));
+		if (header.Count > capacity ||
+		    returned != sizeof(header) + header.Count * sizeof(SdLeaseInfo)) {
+			err = ERROR_INVALID_DATA;
+		} else {
+			memcpy(leases, buf + sizeof(header), header.Count * sizeof(SdLeaseInfo));
+			*count = header.Count;
+			*total = header.Total;
+		}
+	}
+	free(buf);
+	return (int)err;
+}
+
+int sd_error_is_no_lease(int err)
+{
+	return err == ERROR_NOT_FOUND;
+}
+
 void sd_close(struct sd_device *dev)
 {
 	CloseHandle(dev->h);

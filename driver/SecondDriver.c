@@ -20,6 +20,7 @@
  */
 #include "sd_kernel.h"
 #include "sd_access.h"
+#include "sd_boost.h"
 #include "sd_config.h"
 #include "sd_host.h"
 #include "sd_ioctl.h"
@@ -182,12 +183,20 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 		SdError("Failed to allocate the log (0x%08lX)\n", (unsigned long)(ULONG)status);
 		return status;
 	}
+	status = SdBoostStart(SdConfig.MaxLeases);
+	if (!NT_SUCCESS(status)) {
+		SdError("Failed to start the leases' thread (0x%08lX)\n",
+			(unsigned long)(ULONG)status);
+		SdLogStop();
+		return status;
+	}
 
 	status = IoCreateDevice(DriverObject, sizeof(SD_DEVICE_EXTENSION), &devName,
 				FILE_DEVICE_UNKNOWN, FILE_DEVICE_SECURE_OPEN, FALSE,
 				&DeviceObject);
 	if (!NT_SUCCESS(status)) {
 		SdError("Failed to create device (0x%08lX)\n", (unsigned long)(ULONG)status);
+		SdBoostStop();
 		SdLogStop();
 		return status;
 	}
@@ -199,6 +208,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 		SdError("Failed to set the device's security (0x%08lX)\n",
 			(unsigned long)(ULONG)status);
 		IoDeleteDevice(DeviceObject);
+		SdBoostStop();
 		SdLogStop();
 		return status;
 	}
@@ -208,6 +218,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 		SdError("Failed to create symbolic link (0x%08lX)\n",
 			(unsigned long)(ULONG)status);
 		IoDeleteDevice(DeviceObject);
+		SdBoostStop();
 		SdLogStop();
 		return status;
 	}
@@ -235,6 +246,8 @@ void SecondDriverUnload(PDRIVER_OBJECT DriverObject)
 	status = IoAcquireRemoveLock(lock, DriverObject);
 	if (NT_SUCCESS(status))
 		IoReleaseRemoveLockAndWait(lock, DriverObject);
+	/* Every lease ends, and the leases' thread is gone before the image is. */
+	SdBoostStop();
 	if (SdHost.Wine) {
 		/*
 		 * Wine 8 frees the image as soon as this routine returns, and its
@@ -304,6 +317,13 @@ NTSTATUS SecondDriverCreateClose(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 	locked = NT_SUCCESS(status);
 	if (locked && stack->MajorFunction == IRP_MJ_CREATE)
 		status = SdOpenFromIrp(stack);
+	/*
+	 * The handle's leases end: at IRP_MJ_CLEANUP, when its last handle
+	 * closes, and again (idempotent) at IRP_MJ_CLOSE, which is all Wine 8
+	 * sends.
+	 */
+	if (locked && stack->MajorFunction != IRP_MJ_CREATE)
+		SdBoostRelease(stack->FileObject);
 
 	/*
 	 * The log holds what the driver took; a request refused because the
@@ -341,6 +361,7 @@ NTSTATUS SecondDriverDeviceControl(PDEVICE_OBJECT DeviceObject, PIRP Irp)
 	request.InputBufferLength = stack->Parameters.DeviceIoControl.InputBufferLength;
 	request.OutputBufferLength = stack->Parameters.DeviceIoControl.OutputBufferLength;
 	request.RequestorMode = Irp->RequestorMode;
+	request.FileObject = stack->FileObject;
 	switch (METHOD_FROM_CTL_CODE(request.IoControlCode)) {
 	case METHOD_NEITHER:	/* the seed's code: the caller's own pointers */
 		request.InputBuffer = stack->Parameters.DeviceIoControl.Type3InputBuffer;

@@ -5,7 +5,7 @@
  */
 #include "sd_config.h"
 
-SD_CONFIG SdConfig = { SD_PRIORITY_MAX };
+SD_CONFIG SdConfig = { SD_PRIORITY_MAX, SD_LEASES_MAX };
 
 /* Open Name under the key Root (or, with Root NULL, the absolute Name). */
 SD_INIT_CODE
@@ -18,40 +18,62 @@ static NTSTATUS SdOpenKey(_In_opt_ HANDLE Root, _In_ PUNICODE_STRING Name, _Out_
 	return ZwOpenKey(Key, KEY_READ, &attributes);
 }
 
-/* Read MaxPriority from the open Parameters key into SdConfig. */
+/*
+ * Read the REG_DWORD Name from the open Parameters key into *Value, if it
+ * is there; it must be within Min..Max. A missing value leaves *Value.
+ */
 SD_INIT_CODE
-static NTSTATUS SdReadMaxPriority(_In_ HANDLE Parameters)
+static NTSTATUS SdReadDword(_In_ HANDLE Parameters, _In_ PUNICODE_STRING Name, _In_ ULONG Min,
+			    _In_ ULONG Max, _Inout_ ULONG *Value)
 {
-	UNICODE_STRING name = RTL_CONSTANT_STRING(L"MaxPriority");
 	/* The header and one DWORD, ULONG-aligned. */
 	ULONG buffer[(sizeof(KEY_VALUE_PARTIAL_INFORMATION) + sizeof(ULONG)) / sizeof(ULONG) + 1];
 	PKEY_VALUE_PARTIAL_INFORMATION value = (PKEY_VALUE_PARTIAL_INFORMATION)buffer;
-	ULONG length, level;
+	ULONG length, v;
 	NTSTATUS status;
 
-	status = ZwQueryValueKey(Parameters, &name, KeyValuePartialInformation, value,
+	status = ZwQueryValueKey(Parameters, Name, KeyValuePartialInformation, value,
 				 sizeof(buffer), &length);
 	if (status == STATUS_OBJECT_NAME_NOT_FOUND)
 		return STATUS_SUCCESS;		/* not set: the default */
 	if (status == STATUS_BUFFER_OVERFLOW || status == STATUS_BUFFER_TOO_SMALL ||
 	    (NT_SUCCESS(status) &&
 	     (value->Type != REG_DWORD || value->DataLength != sizeof(ULONG)))) {
-		SdError("Parameters\\MaxPriority must be a REG_DWORD from %d to %d\n",
-			SD_PRIORITY_MIN, SD_PRIORITY_MAX);
+		SdError("Parameters\\%ls must be a REG_DWORD from %lu to %lu\n", Name->Buffer,
+			(unsigned long)Min, (unsigned long)Max);
 		return STATUS_INVALID_PARAMETER;
 	}
 	if (!NT_SUCCESS(status)) {
-		SdError("reading Parameters\\MaxPriority failed (0x%08lX)\n",
+		SdError("reading Parameters\\%ls failed (0x%08lX)\n", Name->Buffer,
 			(unsigned long)(ULONG)status);
 		return status;
 	}
-	RtlCopyMemory(&level, value->Data, sizeof(level));
-	if (level < SD_PRIORITY_MIN || level > SD_PRIORITY_MAX) {
-		SdError("Parameters\\MaxPriority is %lu; it must be from %d to %d\n",
-			(unsigned long)level, SD_PRIORITY_MIN, SD_PRIORITY_MAX);
+	RtlCopyMemory(&v, value->Data, sizeof(v));
+	if (v < Min || v > Max) {
+		SdError("Parameters\\%ls is %lu; it must be from %lu to %lu\n", Name->Buffer,
+			(unsigned long)v, (unsigned long)Min, (unsigned long)Max);
 		return STATUS_INVALID_PARAMETER;
 	}
+	*Value = v;
+	return STATUS_SUCCESS;
+}
+
+/* Read every setting from the open Parameters key into SdConfig. */
+SD_INIT_CODE
+static NTSTATUS SdReadParameters(_In_ HANDLE Parameters)
+{
+	UNICODE_STRING maxPriority = RTL_CONSTANT_STRING(L"MaxPriority");
+	UNICODE_STRING maxLeases = RTL_CONSTANT_STRING(L"MaxLeases");
+	ULONG level = SD_PRIORITY_MAX, leases = SD_LEASES_MAX;
+	NTSTATUS status;
+
+	status = SdReadDword(Parameters, &maxPriority, SD_PRIORITY_MIN, SD_PRIORITY_MAX, &level);
+	if (NT_SUCCESS(status))
+		status = SdReadDword(Parameters, &maxLeases, 1, SD_LEASES_MAX, &leases);
+	if (!NT_SUCCESS(status))
+		return status;
 	SdConfig.MaxLevel = (LONG)level;
+	SdConfig.MaxLeases = leases;
 	return STATUS_SUCCESS;
 }
 
@@ -64,6 +86,7 @@ NTSTATUS SdReadConfig(PUNICODE_STRING RegistryPath)
 	NTSTATUS status;
 
 	SdConfig.MaxLevel = SD_PRIORITY_MAX;
+	SdConfig.MaxLeases = SD_LEASES_MAX;
 	status = SdOpenKey(NULL, RegistryPath, &service);
 	if (status == STATUS_OBJECT_NAME_NOT_FOUND)
 		return STATUS_SUCCESS;		/* no service key: the defaults */
@@ -75,9 +98,10 @@ NTSTATUS SdReadConfig(PUNICODE_STRING RegistryPath)
 		return STATUS_SUCCESS;		/* no Parameters key: the defaults */
 	if (!NT_SUCCESS(status))
 		return status;
-	status = SdReadMaxPriority(parameters);
+	status = SdReadParameters(parameters);
 	ZwClose(parameters);
 	if (NT_SUCCESS(status))
-		SdInfo("levels are capped at %ld\n", (long)SdConfig.MaxLevel);
+		SdInfo("levels are capped at %ld; at most %lu leases\n", (long)SdConfig.MaxLevel,
+		       (unsigned long)SdConfig.MaxLeases);
 	return status;
 }

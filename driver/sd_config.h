@@ -5,6 +5,8 @@
  *
  *   MaxPriority (REG_DWORD, 1..31)   the cap: the highest level any request
  *                                    may set (docs/SPEC.md 5b). Absent: 31.
+ *   MaxLeases (REG_DWORD, 1..4096)   the most leases live at once (5c).
+ *                                    Absent: 4096.
  *
  *   reg add HKLM\SYSTEM\CurrentControlSet\Services\second\Parameters
  *           /v MaxPriority /t REG_DWORD /d 15
@@ -18,6 +20,7 @@
 
 typedef struct _SD_CONFIG {
 	LONG MaxLevel;		/* the cap, SD_PRIORITY_MIN..SD_PRIORITY_MAX */
+	ULONG MaxLeases;	/* the bound on live leases, 1..SD_LEASES_MAX */
 } SD_CONFIG;
 
 extern SD_CONFIG SdConfig;

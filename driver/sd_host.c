@@ -6,6 +6,27 @@
 
 SD_HOST SdHost;
 
+/*
+ * Where ntoskrnl exports KeQueryInterruptTime (Wine's does; SdDetectHost
+ * looked), the driver calls it; on x64 Windows the WDK's
+ * KeQueryInterruptTime is a macro that reads KUSER_SHARED_DATA's
+ * InterruptTime at its kernel address, which is not mapped in Wine's
+ * user-mode driver host. Its unit is 100 ns on Windows, and Wine's tick
+ * count's millisecond under Wine.
+ */
+_Use_decl_annotations_
+ULONGLONG SdTimeSinceBootNs(void)
+{
+	ULONGLONG units;
+
+#if defined(SD_WINDOWS_KERNEL)
+	units = SdHost.QueryInterruptTime ? SdHost.QueryInterruptTime() : KeQueryInterruptTime();
+#else
+	units = SdHost.QueryInterruptTime ? SdHost.QueryInterruptTime() : 0;
+#endif
+	return units * (SdHost.InterruptTimeUnitNs ? SdHost.InterruptTimeUnitNs : 100);
+}
+
 _Use_decl_annotations_
 SD_INIT_CODE
 void SdDetectHost(void)

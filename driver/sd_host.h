@@ -33,6 +33,10 @@ typedef struct _SD_HOST {
 
 extern SD_HOST SdHost;
 
+/* Time since boot in nanoseconds, on the interrupt time's clock; any IRQL. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+ULONGLONG SdTimeSinceBootNs(void);
+
 /* Fill SdHost. Called once, from DriverEntry. */
 _IRQL_requires_max_(PASSIVE_LEVEL)
 void SdDetectHost(void);

@@ -8,6 +8,7 @@
 #include "sd_ioctl.h"
 #include "sd_access.h"
 #include "sd_base.h"
+#include "sd_boost.h"
 #include "sd_capture.h"
 #include "sd_config.h"
 #include "sd_host.h"
@@ -25,6 +26,12 @@ const SD_IOCTL_ENTRY SdIoctlTable[] = {
 	{ IOCTL_SECOND_DRIVER_GET_LOG, FILE_READ_DATA, sizeof(SdGetLogIn), sizeof(SdGetLogOut),
 	  SdGetLogHandler, "GET_LOG" },
 	{ IOCTL_SECOND_DRIVER_CLEAR_LOG, FILE_WRITE_DATA, 0, 0, SdClearLogHandler, "CLEAR_LOG" },
+	{ IOCTL_SECOND_DRIVER_BOOST, FILE_WRITE_DATA, sizeof(SdBoost), sizeof(SdBoostResult),
+	  SdBoostHandler, "BOOST" },
+	{ IOCTL_SECOND_DRIVER_END_LEASE, FILE_WRITE_DATA, sizeof(SdEndLease), 0,
+	  SdEndLeaseHandler, "END_LEASE" },
+	{ IOCTL_SECOND_DRIVER_LIST_LEASES, FILE_READ_DATA, 0, sizeof(SdLeaseListHeader),
+	  SdListLeasesHandler, "LIST_LEASES" },
 	{ IOCTL_SECOND_DRIVER_GET_INFO, FILE_READ_DATA, 0, sizeof(SdDriverInfo),
 	  SdGetInfoHandler, "GET_INFO" },
 };
@@ -331,6 +338,82 @@ NTSTATUS SdClearLogHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
 	return STATUS_SUCCESS;
 }
 
+/*
+ * IOCTL_SECOND_DRIVER_BOOST: a level that ends by itself (sd_boost.h). An
+ * unknown flag, a duration over 24 h, or a detached lease without one is
+ * invalid.
+ */
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdBoostHandler(const SD_REQUEST *Request, ULONG_PTR *Information, PSD_LOG_NOTE Note)
+{
+	SdBoost boost = *(const SdBoost *)Request->InputBuffer;
+	SdBoostResult result;
+	NTSTATUS status;
+
+	PAGED_CODE();
+
+	*Information = 0;
+	SdLogNoteCapture(Note, &boost, sizeof(boost));
+	if ((boost.Flags & ~SD_BOOST_FLAGS_KNOWN) || boost.DurationMs > SD_LEASE_MAX_MS ||
+	    ((boost.Flags & SD_BOOST_DETACHED) && boost.DurationMs == 0))
+		return STATUS_INVALID_PARAMETER;
+	status = SdBoostLease(Request, &boost, &result);
+	if (!NT_SUCCESS(status))
+		return status;
+	SdLogNoteChange(Note, boost.ThreadId, result.OldLevel, boost.Priority);
+	*(SdBoostResult *)Request->OutputBuffer = result;
+	*Information = sizeof(result);
+	SdInfo("BOOST (0x%08lX) succeeded: lease %lu, thread %lu to %ld (was %ld)\n",
+	       (unsigned long)Request->IoControlCode, (unsigned long)result.LeaseId,
+	       (unsigned long)boost.ThreadId, (long)boost.Priority, (long)result.OldLevel);
+	return STATUS_SUCCESS;
+}
+
+/* IOCTL_SECOND_DRIVER_END_LEASE: the lease ends now, on the driver's thread. */
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdEndLeaseHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
+			   PSD_LOG_NOTE Note)
+{
+	SdEndLease end = *(const SdEndLease *)Request->InputBuffer;
+	NTSTATUS status;
+
+	PAGED_CODE();
+
+	*Information = 0;
+	SdLogNoteCapture(Note, &end, sizeof(end));
+	if (end.Reserved != 0)
+		return STATUS_INVALID_PARAMETER;
+	status = SdBoostEnd(end.LeaseId);
+	if (NT_SUCCESS(status))
+		SdInfo("END_LEASE (0x%08lX) succeeded: lease %lu\n",
+		       (unsigned long)Request->IoControlCode, (unsigned long)end.LeaseId);
+	return status;
+}
+
+/* IOCTL_SECOND_DRIVER_LIST_LEASES: the live leases that fit after the header. */
+_Use_decl_annotations_
+SD_PAGED_CODE
+NTSTATUS SdListLeasesHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
+			     PSD_LOG_NOTE Note)
+{
+	SdLeaseListHeader *header = (SdLeaseListHeader *)Request->OutputBuffer;
+	ULONG room;
+
+	PAGED_CODE();
+
+	UNREFERENCED_PARAMETER(Note);
+	room = (Request->OutputBufferLength - (ULONG)sizeof(SdLeaseListHeader)) /
+	       (ULONG)sizeof(SdLeaseInfo);
+	header->Count = SdBoostList((SdLeaseInfo *)(header + 1), room, &header->Total);
+	*Information = sizeof(*header) + (ULONG_PTR)header->Count * sizeof(SdLeaseInfo);
+	SdInfo("LIST_LEASES (0x%08lX) succeeded: %lu of %lu\n",
+	       (unsigned long)Request->IoControlCode, (unsigned long)header->Count,
+	       (unsigned long)header->Total);
+	return STATUS_SUCCESS;
+}
+
 /* IOCTL_SECOND_DRIVER_GET_INFO: the interface's version and the settings. */
 _Use_decl_annotations_
 SD_PAGED_CODE
@@ -343,6 +426,7 @@ NTSTATUS SdGetInfoHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
 
 	UNREFERENCED_PARAMETER(Note);
 	info.MaxLevel = SdConfig.MaxLevel;
+	SdBoostCounts(&info.MaxLeases, &info.LiveLeases);
 	*(SdDriverInfo *)Request->OutputBuffer = info;
 	*Information = sizeof(info);
 	SdInfo("GET_INFO (0x%08lX) succeeded: version %lu, cap %ld\n",

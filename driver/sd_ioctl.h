@@ -28,6 +28,8 @@ typedef struct _SD_REQUEST {
 	void *OutputBuffer;
 	ULONG OutputBufferLength;
 	KPROCESSOR_MODE RequestorMode;	/* Irp->RequestorMode */
+	/* The file object: the owner of the leases made on this handle. */
+	const void *FileObject;
 	/* What the handle may do, from its file object (sd_access.h). */
 	BOOLEAN HandleAccessKnown;
 	ACCESS_MASK HandleAccess;
@@ -85,6 +87,9 @@ SD_IOCTL_HANDLER SdSetPriorityBatchHandler;
 SD_IOCTL_HANDLER SdGetLogHandler;
 SD_IOCTL_HANDLER SdClearLogHandler;
 SD_IOCTL_HANDLER SdGetInfoHandler;
+SD_IOCTL_HANDLER SdBoostHandler;
+SD_IOCTL_HANDLER SdEndLeaseHandler;
+SD_IOCTL_HANDLER SdListLeasesHandler;
 
 /*
  * Validation of a captured ThreadData, with no kernel calls: a level off

@@ -70,25 +70,6 @@ void SdLogNoteChange(PSD_LOG_NOTE Note, ULONG Thread, LONG Old, LONG New)
 	Note->NewLevel = New;
 }
 
-/*
- * Time since boot, in nanoseconds. Where ntoskrnl exports
- * KeQueryInterruptTime (Wine's does; sd_host.c looked), the driver calls
- * it; on x64 Windows the WDK's KeQueryInterruptTime is a macro that reads
- * KUSER_SHARED_DATA's InterruptTime at its kernel address, which is not
- * mapped in Wine's user-mode driver host. Its unit is 100 ns on Windows,
- * and Wine's tick count's millisecond under Wine (SdHost).
- */
-static ULONGLONG SdInterruptTime(void)
-{
-	if (SdHost.QueryInterruptTime != NULL)
-		return SdHost.QueryInterruptTime();
-#if defined(SD_WINDOWS_KERNEL)
-	return KeQueryInterruptTime();
-#else
-	return 0;
-#endif
-}
-
 _Use_decl_annotations_
 void SdLogWrite(UCHAR Kind, ULONG Code, ULONG InLength, ULONG OutLength, NTSTATUS Status,
 		ULONG_PTR Information, const SD_LOG_NOTE *Note)
@@ -119,7 +100,7 @@ void SdLogWrite(UCHAR Kind, ULONG Code, ULONG InLength, ULONG OutLength, NTSTATU
 	irql = KeAcquireSpinLockRaiseToDpc(&SdRingLock);
 	if (SdRingSlots != NULL) {
 		/* Read under the lock, so that times grow with numbers. */
-		record.TimeNs = SdInterruptTime() * SdHost.InterruptTimeUnitNs;
+		record.TimeNs = SdTimeSinceBootNs();
 		sd_logring_append(&SdRing, &record);
 	}
 	KeReleaseSpinLock(&SdRingLock, irql);

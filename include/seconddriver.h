@@ -105,9 +105,9 @@ typedef uint64_t sd_u64;
  *   0x803     SET_PRIORITY_BATCH  FILE_WRITE_ACCESS   here
  *   0x804     GET_LOG             FILE_READ_ACCESS    here
  *   0x805     CLEAR_LOG           FILE_WRITE_ACCESS   here
- *   0x806     BOOST               FILE_WRITE_ACCESS   planned
- *   0x807     END_LEASE           FILE_WRITE_ACCESS   planned
- *   0x808     LIST_LEASES         FILE_READ_ACCESS    planned
+ *   0x806     BOOST               FILE_WRITE_ACCESS   here
+ *   0x807     END_LEASE           FILE_WRITE_ACCESS   here
+ *   0x808     LIST_LEASES         FILE_READ_ACCESS    here
  *   0x809     GET_INFO            FILE_READ_ACCESS    here
  */
 #define SD_FUNC_BASE                0x800u
@@ -117,6 +117,9 @@ typedef uint64_t sd_u64;
 #define SD_FUNC_SET_PRIORITY_BATCH  0x803u
 #define SD_FUNC_GET_LOG             0x804u
 #define SD_FUNC_CLEAR_LOG           0x805u
+#define SD_FUNC_BOOST               0x806u
+#define SD_FUNC_END_LEASE           0x807u
+#define SD_FUNC_LIST_LEASES         0x808u
 #define SD_FUNC_GET_INFO            0x809u
 
 /* Set one thread's priority. Input: ThreadData. Output: none. */
@@ -158,6 +161,21 @@ _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY == 0x80002003u,
 	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_CLEAR_LOG, \
 		    SD_METHOD_BUFFERED, SD_FILE_WRITE_ACCESS)
 
+/* Set a level that ends by itself. In: SdBoost. Out: SdBoostResult. */
+#define IOCTL_SECOND_DRIVER_BOOST \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_BOOST, \
+		    SD_METHOD_BUFFERED, SD_FILE_WRITE_ACCESS)
+
+/* End a lease now. In: SdEndLease. No output. */
+#define IOCTL_SECOND_DRIVER_END_LEASE \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_END_LEASE, \
+		    SD_METHOD_BUFFERED, SD_FILE_WRITE_ACCESS)
+
+/* The live leases. No input. Out: SdLeaseListHeader and SdLeaseInfo records. */
+#define IOCTL_SECOND_DRIVER_LIST_LEASES \
+	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_LIST_LEASES, \
+		    SD_METHOD_BUFFERED, SD_FILE_READ_ACCESS)
+
 /* What the driver is and how it is set up. No input. Out: SdDriverInfo. */
 #define IOCTL_SECOND_DRIVER_GET_INFO \
 	SD_CTL_CODE(SD_DEVICE_TYPE, SD_FUNC_GET_INFO, \
@@ -165,6 +183,9 @@ _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY == 0x80002003u,
 
 _Static_assert(IOCTL_SECOND_DRIVER_GET_PRIORITY == 0x80006004u, "GET_PRIORITY's code");
 _Static_assert(IOCTL_SECOND_DRIVER_GET_INFO == 0x80006024u, "GET_INFO's code");
+_Static_assert(IOCTL_SECOND_DRIVER_BOOST == 0x8000A018u, "BOOST's code");
+_Static_assert(IOCTL_SECOND_DRIVER_END_LEASE == 0x8000A01Cu, "END_LEASE's code");
+_Static_assert(IOCTL_SECOND_DRIVER_LIST_LEASES == 0x80006020u, "LIST_LEASES's code");
 _Static_assert(IOCTL_SECOND_DRIVER_GET_LOG == 0x80006010u, "GET_LOG's code");
 _Static_assert(IOCTL_SECOND_DRIVER_CLEAR_LOG == 0x8000A014u, "CLEAR_LOG's code");
 _Static_assert(IOCTL_SECOND_DRIVER_SET_PRIORITY_EX == 0x8000A008u, "SET_PRIORITY_EX's code");
@@ -387,19 +408,85 @@ _Static_assert(sizeof(struct sd_get_log) == 48, "struct sd_get_log must be 48 by
 _Static_assert(__builtin_offsetof(struct sd_get_log, out) == 24, "out at 24");
 
 /* ---------------------------------------------------------------------------
+ * Leases: a level that ends by itself (docs/SPEC.md 5c). BOOST sets it and
+ * answers a lease id. By default the lease belongs to the handle that made
+ * it and ends when that handle is closed; with DurationMs it also ends when
+ * the time is up; a DETACHED lease outlives its handle and must have a
+ * duration. When a lease ends, the driver's own thread puts the thread back
+ * to the level it had before, if it is still at the lease's level.
+ * ------------------------------------------------------------------------- */
+#define SD_LEASES_MAX           4096u          /* live leases at once */
+#define SD_LEASE_MAX_MS         86400000u      /* 24 h: the longest duration */
+#define SD_BOOST_DETACHED       0x1u           /* outlive the handle */
+#define SD_BOOST_FLAGS_KNOWN    SD_BOOST_DETACHED
+
+typedef struct SdBoost {
+	sd_u32 ThreadId;
+	sd_s32 Priority;       /* 1..31, and at most the cap */
+	sd_u32 Flags;          /* SD_BOOST_*; other bits: invalid */
+	sd_u32 DurationMs;     /* 0: until the handle closes; else 1..SD_LEASE_MAX_MS */
+} SdBoost;
+
+typedef struct SdBoostResult {
+	sd_s32 OldLevel;       /* the level the thread had */
+	sd_u32 LeaseId;        /* 1.. : END_LEASE's argument */
+} SdBoostResult;
+
+typedef struct SdEndLease {
+	sd_u32 LeaseId;
+	sd_u32 Reserved;       /* 0 */
+} SdEndLease;
+
+typedef struct SdLeaseListHeader {
+	sd_u32 Count;          /* records that follow */
+	sd_u32 Total;          /* leases live now (more than Count if they did not fit) */
+} SdLeaseListHeader;
+
+typedef struct SdLeaseInfo {
+	sd_u32 LeaseId;
+	sd_u32 ThreadId;
+	sd_s32 Level;          /* the lease's level */
+	sd_s32 Before;         /* the level the thread goes back to */
+	sd_u32 Flags;          /* SD_BOOST_* */
+	sd_u32 RemainingMs;    /* until it ends by itself; 0: no duration */
+} SdLeaseInfo;
+
+/* Linux only: BOOST's in and out in one structure, and LIST_LEASES's array. */
+struct sd_boost {
+	SdBoost in;
+	SdBoostResult out;
+};
+
+struct sd_list_leases {
+	sd_u64 leases;         /* in: SdLeaseInfo[capacity] */
+	sd_u32 capacity;       /* in */
+	sd_u32 reserved;       /* in: 0 */
+	SdLeaseListHeader out; /* out */
+};
+
+_Static_assert(sizeof(SdBoost) == 16, "SdBoost must be 16 bytes");
+_Static_assert(sizeof(SdBoostResult) == 8, "SdBoostResult must be 8 bytes");
+_Static_assert(sizeof(SdEndLease) == 8, "SdEndLease must be 8 bytes");
+_Static_assert(sizeof(SdLeaseListHeader) == 8, "SdLeaseListHeader must be 8 bytes");
+_Static_assert(sizeof(SdLeaseInfo) == 24, "SdLeaseInfo must be 24 bytes");
+_Static_assert(__builtin_offsetof(SdLeaseInfo, RemainingMs) == 20, "RemainingMs at 20");
+_Static_assert(sizeof(struct sd_boost) == 24, "struct sd_boost must be 24 bytes");
+_Static_assert(sizeof(struct sd_list_leases) == 24, "struct sd_list_leases must be 24 bytes");
+
+/* ---------------------------------------------------------------------------
  * GET_INFO: the interface's version (docs/SPEC.md's), and the driver's
  * settings. MaxLevel is the cap: the highest level any request may set
  * (Windows: the service's Parameters\MaxPriority; Linux: the module
  * parameter max_priority; 31 unless set). A level above it is refused with
- * STATUS_PRIVILEGE_NOT_HELD / ERANGE. MaxLeases is 0: this driver has no
- * leases yet (functions 0x806..0x808 are planned).
+ * STATUS_PRIVILEGE_NOT_HELD / ERANGE. MaxLeases is SD_LEASES_MAX, and
+ * LiveLeases the leases live now.
  * ------------------------------------------------------------------------- */
-#define SD_INTERFACE_VERSION  4u
+#define SD_INTERFACE_VERSION  5u
 
 typedef struct SdDriverInfo {
 	sd_u32 Version;        /* SD_INTERFACE_VERSION */
 	sd_s32 MaxLevel;       /* the cap, 1..31 */
-	sd_u32 MaxLeases;      /* leases the driver may hold at once; 0: none */
+	sd_u32 MaxLeases;      /* leases the driver may hold at once */
 	sd_u32 LiveLeases;     /* leases held now */
 	sd_u32 Reserved[4];    /* 0; kept for the watchdog's settings */
 } SdDriverInfo;
@@ -446,6 +533,12 @@ _Static_assert(_IOC_SIZE(SD_LINUX_IOCTL_SET_PRIORITY) == sizeof(ThreadData),
 	_IO(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_CLEAR_LOG))
 #define SD_LINUX_IOCTL_GET_INFO \
 	_IOR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_GET_INFO), SdDriverInfo)
+#define SD_LINUX_IOCTL_BOOST \
+	_IOWR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_BOOST), struct sd_boost)
+#define SD_LINUX_IOCTL_END_LEASE \
+	_IOW(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_END_LEASE), SdEndLease)
+#define SD_LINUX_IOCTL_LIST_LEASES \
+	_IOWR(SD_LINUX_MAGIC, SD_LINUX_NR(SD_FUNC_LIST_LEASES), struct sd_list_leases)
 
 _Static_assert(SD_LINUX_IOCTL_GET_PRIORITY == 0xC008D501u, "GET_PRIORITY's Linux code");
 _Static_assert(SD_LINUX_IOCTL_SET_PRIORITY_EX == 0xC010D502u, "SET_PRIORITY_EX's Linux code");
@@ -454,6 +547,9 @@ _Static_assert(SD_LINUX_IOCTL_SET_PRIORITY_BATCH == 0xC018D503u,
 _Static_assert(SD_LINUX_IOCTL_GET_LOG == 0xC030D504u, "GET_LOG's Linux code");
 _Static_assert(SD_LINUX_IOCTL_CLEAR_LOG == 0x0000D505u, "CLEAR_LOG's Linux code");
 _Static_assert(SD_LINUX_IOCTL_GET_INFO == 0x8020D509u, "GET_INFO's Linux code");
+_Static_assert(SD_LINUX_IOCTL_BOOST == 0xC018D506u, "BOOST's Linux code");
+_Static_assert(SD_LINUX_IOCTL_END_LEASE == 0x4008D507u, "END_LEASE's Linux code");
+_Static_assert(SD_LINUX_IOCTL_LIST_LEASES == 0xC018D508u, "LIST_LEASES's Linux code");
 #endif
 
 #endif /* SECONDDRIVER_H */

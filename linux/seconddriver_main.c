@@ -30,8 +30,10 @@
 #include <uapi/linux/sched/types.h>
 
 #include "seconddriver.h"
+#include "sd_boost.h"
 #include "sd_log.h"
 #include "sd_map.h"
+#include "sd_sched.h"
 
 static struct miscdevice sd_misc;
 
@@ -42,6 +44,11 @@ static struct miscdevice sd_misc;
 static int sd_max_priority = SD_PRIORITY_MAX;
 module_param_named(max_priority, sd_max_priority, int, 0444);
 MODULE_PARM_DESC(max_priority, "the highest level (1..31) a request may set; default 31");
+
+/* The bound on live leases, fixed at load: insmod seconddriver.ko max_leases=64. */
+static unsigned int sd_max_leases = SD_LEASES_MAX;
+module_param_named(max_leases, sd_max_leases, uint, 0444);
+MODULE_PARM_DESC(max_leases, "the most leases live at once (1..4096); default 4096");
 
 /*
  * A SET to a SCHED_RR level is two scheduler calls: the policy, then nice 0
@@ -73,34 +80,17 @@ static struct task_struct *sd_get_task(u32 tid)
 }
 
 /* The level a task is at, on the 1..31 scale (sd_map.h); -1 for a policy it does not know. */
-static s32 sd_task_level(struct task_struct *task)
+s32 sd_task_level(struct task_struct *task)
 {
 	return sd_map_to_level(READ_ONCE(task->policy), task_nice(task),
 			       READ_ONCE(task->rt_priority));
 }
 
-/*
- * Set one thread to a level: 0, or a negative errno. The order of the checks
- * is part of the contract (docs/SPEC.md 9.4): validation, lookup, process,
- * kernel thread, change. A non-zero tgid must be the thread's process, in
- * the caller's pid namespace. *old gets the level the thread had, read under
- * the lock that serialises the change (the log's audit trail and SET_EX's
- * answer); 0 when the SET fails.
- *
- * sched_setattr_nocheck() skips the LSM hook (security_task_setscheduler)
- * and RLIMIT_RTPRIO, and security_task_setscheduler() is not exported to
- * modules: the caller's CAP_SYS_NICE check is the only gate, as the
- * administrators-only device is on Windows. Kernel threads are refused
- * (EPERM), as the Windows driver refuses System threads.
- */
-static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
+/* A level a request may set: 1..31 (EINVAL), and at most the cap (ERANGE). */
+int sd_check_level(u32 tid, s32 level)
 {
-	struct sched_attr attr = { .size = sizeof(attr) };
-	struct task_struct *task;
 	struct sd_sched sched;
-	int ret;
 
-	*old = 0;
 	if (sd_map_from_level(level, &sched)) {
 		dev_dbg(sd_misc.this_device, "set: thread %u: priority %d out of range\n",
 			tid, level);
@@ -111,18 +101,31 @@ static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 			tid, level, sd_max_priority);
 		return -ERANGE;
 	}
+	return 0;
+}
 
-	task = sd_get_task(tid);
-	if (!task) {
-		dev_dbg(sd_misc.this_device, "set: thread %u not found\n", tid);
-		return -ESRCH;
-	}
-	if (tgid && task_tgid_vnr(task) != (pid_t)tgid) {
-		dev_dbg(sd_misc.this_device, "set: thread %u is not in process %u\n",
-			tid, tgid);
-		ret = -ESRCH;
-		goto out;
-	}
+/*
+ * Set a task, which the caller holds a reference to, to a level it has
+ * checked: 0, or a negative errno. *old gets the level the task had, read
+ * under the lock that serialises the change (the log's audit trail, SET_EX's
+ * answer, a lease's "before"); 0 when the change fails.
+ *
+ * sched_setattr_nocheck() skips the LSM hook (security_task_setscheduler)
+ * and RLIMIT_RTPRIO, and security_task_setscheduler() is not exported to
+ * modules: the caller's CAP_SYS_NICE check is the only gate, as the
+ * administrators-only device is on Windows. Kernel threads are refused
+ * (EPERM), as the Windows driver refuses System threads. May sleep: call it
+ * outside any RCU section.
+ */
+int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
+{
+	struct sched_attr attr = { .size = sizeof(attr) };
+	struct sd_sched sched;
+	int ret;
+
+	*old = 0;
+	if (sd_map_from_level(level, &sched))
+		return -EINVAL;
 	/*
 	 * Kernel threads are the kernel's to schedule, as System threads are
 	 * on Windows, where the driver refuses them too. A root caller that
@@ -130,8 +133,7 @@ static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 	 */
 	if (task->flags & PF_KTHREAD) {
 		dev_dbg(sd_misc.this_device, "set: thread %u is a kernel thread\n", tid);
-		ret = -EPERM;
-		goto out;
+		return -EPERM;
 	}
 
 	attr.sched_policy = sched.policy;
@@ -140,7 +142,6 @@ static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 	/* A SET changes the level only: the thread keeps its reset-on-fork. */
 	if (task->sched_reset_on_fork)
 		attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
-	/* May sleep: called with a task reference, outside any RCU section. */
 	mutex_lock(&sd_set_lock);
 	*old = sd_task_level(task);
 	ret = sched_setattr_nocheck(task, &attr);
@@ -163,7 +164,36 @@ static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 			"Thread Priority change for %u to %d succeeded (policy %u nice %d rt %u)\n",
 			tid, level, sched.policy, sched.nice, sched.rt_priority);
 	}
-out:
+	return ret;
+}
+
+/*
+ * Set one thread to a level: 0, or a negative errno. The order of the checks
+ * is part of the contract (docs/SPEC.md 9.4): validation, cap, lookup,
+ * process, kernel thread, change. A non-zero tgid must be the thread's
+ * process, in the caller's pid namespace. *old: as sd_set_task's.
+ */
+static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
+{
+	struct task_struct *task;
+	int ret;
+
+	*old = 0;
+	ret = sd_check_level(tid, level);
+	if (ret)
+		return ret;
+	task = sd_get_task(tid);
+	if (!task) {
+		dev_dbg(sd_misc.this_device, "set: thread %u not found\n", tid);
+		return -ESRCH;
+	}
+	if (tgid && task_tgid_vnr(task) != (pid_t)tgid) {
+		dev_dbg(sd_misc.this_device, "set: thread %u is not in process %u\n",
+			tid, tgid);
+		ret = -ESRCH;
+	} else {
+		ret = sd_set_task(task, tid, level, old);
+	}
 	put_task_struct(task);
 	return ret;
 }
@@ -393,6 +423,85 @@ static long sd_ioctl_clear_log(struct file *file, void __user *arg,
 	return 0;
 }
 
+/*
+ * BOOST: a level that ends by itself (sd_boost.h). The structure is written
+ * back unchanged first, so that one that cannot be written gets EFAULT with
+ * nothing changed.
+ */
+static long sd_ioctl_boost(struct file *file, void __user *arg, struct sd_log_note *note)
+{
+	struct sd_boost b;
+	int ret;
+
+	ret = sd_may_change(file);
+	if (ret)
+		return ret;
+	if (copy_from_user(&b, arg, sizeof(b)) || copy_to_user(arg, &b, sizeof(b)))
+		return -EFAULT;
+	sd_log_note_capture(note, &b.in, sizeof(b.in));
+	if ((b.in.Flags & ~SD_BOOST_FLAGS_KNOWN) || b.in.DurationMs > SD_LEASE_MAX_MS ||
+	    ((b.in.Flags & SD_BOOST_DETACHED) && !b.in.DurationMs))
+		return -EINVAL;
+	ret = sd_boost_start(file, b.in.ThreadId, b.in.Priority, b.in.Flags, b.in.DurationMs,
+			     &b.out.OldLevel, &b.out.LeaseId);
+	if (ret)
+		return ret;
+	sd_log_note_change(note, b.in.ThreadId, b.out.OldLevel, b.in.Priority);
+	if (copy_to_user(arg, &b, sizeof(b)))
+		return -EFAULT;
+	note->information = sizeof(b);
+	return 0;
+}
+
+/* END_LEASE: the lease ends now, on the driver's thread. */
+static long sd_ioctl_end_lease(struct file *file, void __user *arg, struct sd_log_note *note)
+{
+	SdEndLease e;
+	int ret;
+
+	ret = sd_may_change(file);
+	if (ret)
+		return ret;
+	if (copy_from_user(&e, arg, sizeof(e)))
+		return -EFAULT;
+	sd_log_note_capture(note, &e, sizeof(e));
+	if (e.Reserved)
+		return -EINVAL;
+	return sd_boost_end(e.LeaseId);
+}
+
+/* LIST_LEASES: the live leases, as many as the array holds, and how many there are. */
+static long sd_ioctl_list_leases(struct file *file, void __user *arg, struct sd_log_note *note)
+{
+	struct sd_list_leases __user *uarg = arg;
+	struct sd_list_leases q;
+	SdLeaseInfo *leases = NULL;
+	u32 n;
+	long ret = 0;
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (copy_from_user(&q, uarg, sizeof(q)))
+		return -EFAULT;
+	if (q.reserved)
+		return -EINVAL;
+	n = min_t(u32, q.capacity, sd_boost_max());
+	if (n) {
+		leases = kvmalloc_array(n, sizeof(*leases), GFP_KERNEL);
+		if (!leases)
+			return -ENOMEM;
+	}
+	q.out.Count = sd_boost_list(leases, n, &q.out.Total);
+	if ((q.out.Count && copy_to_user(u64_to_user_ptr(q.leases), leases,
+					 array_size(q.out.Count, sizeof(*leases)))) ||
+	    copy_to_user(&uarg->out, &q.out, sizeof(q.out)))
+		ret = -EFAULT;
+	kvfree(leases);
+	if (!ret)
+		note->information = array_size(q.out.Count, sizeof(*leases));
+	return ret;
+}
+
 /* GET_INFO: the interface's version and the settings. Needs a file open for reading. */
 static long sd_ioctl_get_info(struct file *file, void __user *arg,
 			      struct sd_log_note *note)
@@ -400,6 +509,8 @@ static long sd_ioctl_get_info(struct file *file, void __user *arg,
 	SdDriverInfo info = {
 		.Version = SD_INTERFACE_VERSION,
 		.MaxLevel = sd_max_priority,
+		.MaxLeases = sd_boost_max(),
+		.LiveLeases = sd_boost_live(),
 	};
 
 	if (!(file->f_mode & FMODE_READ))
@@ -425,6 +536,9 @@ static const struct sd_ioctl sd_ioctls[] = {
 	  sd_ioctl_set_priority_batch },
 	{ SD_LINUX_IOCTL_GET_LOG, "GET_LOG", sd_ioctl_get_log },
 	{ SD_LINUX_IOCTL_CLEAR_LOG, "CLEAR_LOG", sd_ioctl_clear_log },
+	{ SD_LINUX_IOCTL_BOOST, "BOOST", sd_ioctl_boost },
+	{ SD_LINUX_IOCTL_END_LEASE, "END_LEASE", sd_ioctl_end_lease },
+	{ SD_LINUX_IOCTL_LIST_LEASES, "LIST_LEASES", sd_ioctl_list_leases },
 	{ SD_LINUX_IOCTL_GET_INFO, "GET_INFO", sd_ioctl_get_info },
 };
 
@@ -472,8 +586,10 @@ static int sd_open(struct inode *inode, struct file *file)
 	return ret;
 }
 
+/* The last reference to the file: its leases end (on the driver's thread). */
 static int sd_release(struct inode *inode, struct file *file)
 {
+	sd_boost_release(file);
 	sd_log_write(SD_LOG_CLOSE, 0, 0, 0, 0, NULL);
 	return 0;
 }
@@ -502,14 +618,25 @@ static int __init sd_init(void)
 		       SD_PRIORITY_MIN, SD_PRIORITY_MAX);
 		return -EINVAL;
 	}
+	if (sd_max_leases < 1 || sd_max_leases > SD_LEASES_MAX) {
+		pr_err("max_leases=%u: it must be from 1 to %u\n", sd_max_leases, SD_LEASES_MAX);
+		return -EINVAL;
+	}
 	ret = sd_log_init();
 	if (ret) {
 		pr_err("cannot allocate the log: %d\n", ret);
 		return ret;
 	}
+	ret = sd_boost_init(sd_max_leases);
+	if (ret) {
+		pr_err("cannot start the leases' thread: %d\n", ret);
+		sd_log_exit();
+		return ret;
+	}
 	ret = misc_register(&sd_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", SD_LINUX_DEVICE_NAME, ret);
+		sd_boost_exit();
 		sd_log_exit();
 		return ret;
 	}
@@ -521,6 +648,7 @@ static int __init sd_init(void)
 static void __exit sd_exit(void)
 {
 	misc_deregister(&sd_misc);
+	sd_boost_exit();	/* every lease ends, and its thread stops */
 	sd_log_exit();
 	pr_info("unloaded\n");
 }

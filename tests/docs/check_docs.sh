@@ -41,7 +41,7 @@ done
 for code in $(sed -n 's/^_Static_assert(\(IOCTL\|SD_LINUX_IOCTL\)_[A-Z_]* == \(0x[0-9A-F]*\)u.*/\2/p' include/seconddriver.h); do
 	check "docs: SPEC gives the contract's code $code" grep -q "$code" docs/SPEC.md
 done
-for c in get set threads boost-process apply log clear-log info decode install uninstall; do
+for c in get set threads boost-process apply log clear-log info boost hold leases decode install uninstall; do
 	check "docs: the README's command table has the client's \"$c\" command" \
 		eval 'grep -qE "^\| \`$c[ \`]" README.md && grep -q "{ \"$c\"," client/sd_client.c'
 done

@@ -32,6 +32,10 @@
  *   - a successful SET changed the thread it named, to a level in 1..31;
  *     no thread was set above the cap;
  *     a batch answers one result per entry, each with a status SPEC lists
+ *   - the leases (driver/sd_boost.c, a table of 4 made afresh for each
+ *     input, so that it fills): a BOOST that succeeded holds exactly one
+ *     thread reference; when every lease has ended, every reference is
+ *     given back
  *   - the log (driver/sd_log.c, started once): every request but GET_LOG
  *     added exactly its one IOCTL record (after a CHANGE record per thread
  *     a batch changed), with the request's code, lengths, status and
@@ -50,6 +54,7 @@
 
 #include "fake_state.h"
 #include "sd_access.h"
+#include "sd_boost.h"
 #include "sd_config.h"
 #include "sd_host.h"
 #include "sd_ioctl.h"
@@ -83,6 +88,15 @@ static const struct allowed spec_statuses[] = {
 	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED } },
 	{ IOCTL_SECOND_DRIVER_CLEAR_LOG, { STATUS_SUCCESS, STATUS_ACCESS_DENIED } },
 	{ IOCTL_SECOND_DRIVER_GET_INFO,
+	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED } },
+	{ IOCTL_SECOND_DRIVER_BOOST,
+	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED,
+	    STATUS_INVALID_PARAMETER, STATUS_INVALID_CID, STATUS_PRIVILEGE_NOT_HELD,
+	    STATUS_INSUFFICIENT_RESOURCES } },
+	{ IOCTL_SECOND_DRIVER_END_LEASE,
+	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED,
+	    STATUS_INVALID_PARAMETER, STATUS_NOT_FOUND } },
+	{ IOCTL_SECOND_DRIVER_LIST_LEASES,
 	  { STATUS_SUCCESS, STATUS_BUFFER_TOO_SMALL, STATUS_ACCESS_DENIED } },
 };
 
@@ -315,6 +329,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ThreadData named = { 0, 0 };
 	ULONG_PTR info = 0xDEAD;
 	const uint8_t *seen = NULL;
+	int pre_lease = 0;
 	sd_u64 before;
 	NTSTATUS st;
 	size_t i;
@@ -437,12 +452,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 (const uint8_t *)r.InputBuffer < in + inlen)
 		seen = NULL;	/* misaligned: never read */
 	before = log_next();
+	r.FileObject = &fault_page;	/* any address: the handle that owns leases */
+	if (SdBoostStart(4) != STATUS_SUCCESS)
+		abort();
+	if (who & 0x80) {		/* a lease already live on another handle, if it can be */
+		SdBoost b = { 7, SD_PRIORITY_MIN, 0, 0 };
+		SdBoostResult res;
+		SD_REQUEST other = { .RequestorMode = KernelMode, .FileObject = &fake };
+
+		pre_lease = NT_SUCCESS(SdBoostLease(&other, &b, &res));
+	}
+	fake.refs = 0;
+	fake.lookups = fake.derefs = fake.sets = 0;
 	st = SdDispatchIoctl(&r, &info);
 	check_log(code, st, info, &r, before, seen, sys);
+	if (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st) && fake.refs != 1)
+		die("a lease did not keep exactly one thread reference", code, st);
+	if (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st))
+		fake.refs = 0;		/* the lease's, given back when it ends */
 
 	if (fake.refs != 0)
 		die("a thread reference was kept or dropped twice", code, st);
-	if (fake.derefs != (NT_SUCCESS(fake.lookup_status) ? fake.lookups : 0))
+	/* A lease keeps its lookup's reference until it ends (checked below). */
+	if (fake.derefs != (NT_SUCCESS(fake.lookup_status) ? fake.lookups : 0) -
+			   (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st)))
 		die("a successful lookup was not dereferenced exactly once", code, st);
 	if (fake.handles != 0)
 		die("a handle was left open", code, st);
@@ -498,6 +531,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    named.Priority < SD_PRIORITY_MIN || named.Priority > SD_PRIORITY_MAX)
 				die("a successful SET did not set the thread and level it named", code, st);
 		}
+	}
+
+	/* Every lease ends (the unload's path): every reference comes back. */
+	{
+		int held = fake.refs;
+
+		fake.refs = 0;
+		SdBoostStop();
+		if (fake.refs != -(held + pre_lease +
+				   (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st))))
+			die("ending the leases did not give back each one's reference", code, st);
 	}
 
 	free(sys);

@@ -20,7 +20,8 @@ def length(n):
 
 
 # SdIoctlTable's rows, in order (driver/sd_ioctl.c)
-SET_ROW, GET_ROW, SET_EX_ROW, BATCH_ROW, GET_LOG_ROW, CLEAR_LOG_ROW, GET_INFO_ROW = range(7)
+(SET_ROW, GET_ROW, SET_EX_ROW, BATCH_ROW, GET_LOG_ROW, CLEAR_LOG_ROW, BOOST_ROW, END_LEASE_ROW,
+ LIST_LEASES_ROW, GET_INFO_ROW) = range(10)
 
 
 def ioctl(name, content, how=USER_VALID, lookup=0, who=0x30, granted=0,
@@ -94,6 +95,17 @@ def main():
     # lookup 0xE0: the cap (bits 2-3 clear) at 1 + (0xE0 >> 4) % 31 = 15
     ioctl("set-8520-16-capped-at-15", struct.pack("<Ii", 8520, 16), lookup=0xE0)
     ioctl("set-8520-15-capped-at-15", struct.pack("<Ii", 8520, 15), lookup=0xE0)
+    boost = struct.pack("<IiII", 8520, 20, 0, 0)
+    ioctl("boost-handle-scoped", boost, row=BOOST_ROW, who=0x30, inlen=16, outlen=8)
+    ioctl("boost-detached-500ms", struct.pack("<IiII", 8520, 20, 1, 500), row=BOOST_ROW,
+          who=0x30, inlen=16, outlen=8)
+    ioctl("boost-detached-no-duration", struct.pack("<IiII", 8520, 20, 1, 0), row=BOOST_ROW,
+          inlen=16, outlen=8)
+    ioctl("boost-beside-another-lease", boost, row=BOOST_ROW, who=0xB0, inlen=16, outlen=8)
+    ioctl("end-lease-1", struct.pack("<II", 1, 0), row=END_LEASE_ROW, who=0xB0, inlen=8)
+    ioctl("end-lease-unknown", struct.pack("<II", 77, 0), row=END_LEASE_ROW, inlen=8)
+    ioctl("list-leases", b"", row=LIST_LEASES_ROW, who=0xB1, granted=0x01, inlen=0,
+          outlen=8 + 2 * 24)
     mapping("level-1", 1, 0, 19, 0)
     mapping("level-8", 8, 0, 0, 0)
     mapping("level-31", 31, 2, 0, 16)

@@ -199,20 +199,34 @@ NTSTATUS ZwQueryValueKey(HANDLE Key, UNICODE_STRING *Name, KEY_VALUE_INFORMATION
 			 PVOID Info, ULONG Length, ULONG *ResultLength)
 {
 	KEY_VALUE_PARTIAL_INFORMATION *v = Info;
-	ULONG need = (ULONG)offsetof(KEY_VALUE_PARTIAL_INFORMATION, Data) + fake.reg_len;
+	const unsigned char *data;
+	ULONG type, len, need;
 
-	if (Key != (HANDLE)(uintptr_t)0x5001 || Class != KeyValuePartialInformation ||
-	    !names(Name, L"MaxPriority") || fake.reg_type == 0)
+	if (Key != (HANDLE)(uintptr_t)0x5001 || Class != KeyValuePartialInformation)
 		return STATUS_OBJECT_NAME_NOT_FOUND;
+	if (names(Name, L"MaxPriority")) {
+		type = fake.reg_type;
+		len = fake.reg_len;
+		data = fake.reg_data;
+	} else if (names(Name, L"MaxLeases")) {
+		type = fake.leases_type;
+		len = sizeof(fake.leases_value);
+		data = (const unsigned char *)&fake.leases_value;
+	} else {
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	}
+	if (type == 0)
+		return STATUS_OBJECT_NAME_NOT_FOUND;
+	need = (ULONG)offsetof(KEY_VALUE_PARTIAL_INFORMATION, Data) + len;
 	*ResultLength = need;
 	if (Length < offsetof(KEY_VALUE_PARTIAL_INFORMATION, Data))
 		return STATUS_BUFFER_TOO_SMALL;
 	v->TitleIndex = 0;
-	v->Type = fake.reg_type;
-	v->DataLength = fake.reg_len;
+	v->Type = type;
+	v->DataLength = len;
 	if (Length < need)
 		return STATUS_BUFFER_OVERFLOW;
-	memcpy(v->Data, fake.reg_data, fake.reg_len);
+	memcpy(v->Data, data, len);
 	return STATUS_SUCCESS;
 }
 
@@ -255,7 +269,7 @@ unsigned long long SdReadTimeStampCounter(void)
 	return tsc += 0x1000;
 }
 
-static ULONGLONG fake_query_interrupt_time(void)
+ULONGLONG fake_query_interrupt_time(void)
 {
 	return fake.interrupt_time;
 }
@@ -284,7 +298,7 @@ PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag)
 	void *p;
 
 	(void)Tag;
-	if (PoolType != NonPagedPoolNx || fake.pool_fail)
+	if ((PoolType != NonPagedPoolNx && PoolType != PagedPool) || fake.pool_fail)
 		return NULL;
 	p = malloc(NumberOfBytes);
 	if (p)
@@ -317,6 +331,20 @@ void KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 	fake.lock_misuse += *SpinLock != 1 || NewIrql != 0;
 	*SpinLock = 0;
 	fake.lock_held = 0;
+}
+
+void ExAcquireFastMutex(FAST_MUTEX *Mutex)
+{
+	fake.lock_misuse += Mutex->held != 0;
+	Mutex->held = 1;
+	fake.mutex_held = 1;
+}
+
+void ExReleaseFastMutex(FAST_MUTEX *Mutex)
+{
+	fake.lock_misuse += Mutex->held != 1;
+	Mutex->held = 0;
+	fake.mutex_held = 0;
 }
 
 HANDLE PsGetCurrentProcessId(void)

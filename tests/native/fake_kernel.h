@@ -58,6 +58,7 @@ enum { KernelMode = 0, UserMode = 1 };
 #define STATUS_NOT_SUPPORTED           ((NTSTATUS)0xC00000BB)
 #define STATUS_INSUFFICIENT_RESOURCES  ((NTSTATUS)0xC000009A)
 #define STATUS_BUFFER_OVERFLOW         ((NTSTATUS)0x80000005)
+#define STATUS_NOT_FOUND               ((NTSTATUS)0xC0000225)
 
 #define TRUE  1
 #define FALSE 0
@@ -171,7 +172,13 @@ NTSTATUS ZwQueryValueKey(HANDLE Key, UNICODE_STRING *Name, KEY_VALUE_INFORMATION
 			 PVOID Info, ULONG Length, ULONG *ResultLength);
 
 /* The log's kernel calls (driver/sd_log.c). */
-typedef enum { NonPagedPoolNx = 512 } POOL_TYPE;
+typedef enum { PagedPool = 1, NonPagedPoolNx = 512 } POOL_TYPE;
+
+/* The leases' lock (driver/sd_boost.c). */
+typedef struct { int held; } FAST_MUTEX;
+#define ExInitializeFastMutex(m) ((m)->held = 0)
+void ExAcquireFastMutex(FAST_MUTEX *Mutex);
+void ExReleaseFastMutex(FAST_MUTEX *Mutex);
 PVOID ExAllocatePoolWithTag(POOL_TYPE PoolType, SIZE_T NumberOfBytes, ULONG Tag);
 void ExFreePoolWithTag(PVOID P, ULONG Tag);
 void KeInitializeSpinLock(PKSPIN_LOCK SpinLock);

@@ -48,6 +48,8 @@ struct fake_state {
 	ULONG reg_type;			/* 0: no MaxPriority value */
 	ULONG reg_len;
 	unsigned char reg_data[16];
+	ULONG leases_type;		/* 0: no MaxLeases value */
+	ULONG leases_value;
 	int keys_open;			/* registry keys opened and not closed */
 	NTSTATUS process_status;	/* PsLookupProcessByProcessId's answer */
 	/* what happened */
@@ -66,6 +68,7 @@ struct fake_state {
 	int bugchecks;			/* KeBugCheckEx calls (the fake returns) */
 	int pool_blocks;		/* pool allocations not yet freed */
 	int lock_held;			/* the spin lock is held now */
+	int mutex_held;			/* the leases' fast mutex is held now */
 	int lock_misuse;		/* acquired twice, or released when free */
 	ULONG bugcheck_code;
 	ULONG_PTR bugcheck_args[4];
@@ -80,5 +83,8 @@ struct fake_state {
 
 extern struct fake_state fake;
 void fake_reset(void);
+
+/* KeQueryInterruptTime's fake: fake.interrupt_time. */
+ULONGLONG fake_query_interrupt_time(void);
 
 #endif /* FAKE_STATE_H */

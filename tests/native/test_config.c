@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fake_state.h"
+#include "sd_boost.h"
 #include "sd_config.h"
 #include "sd_ioctl.h"
 #include "test_harness.h"
@@ -124,19 +125,35 @@ void test_config(void)
 	}
 	end();
 
-	begin("GET_INFO: version 4, the cap, no leases, 32 bytes; a short output or a write-only handle is refused");
+	begin("GET_INFO: version 5, the cap, the leases' bound and count, 32 bytes; a short output or a write-only handle is refused");
 	SdConfig.MaxLevel = 22;
+	CHECK(SdBoostStart(64) == STATUS_SUCCESS);
 	{
 		const SdDriverInfo *out = (const SdDriverInfo *)buf;
 
 		CHECK(send(IOCTL_SECOND_DRIVER_GET_INFO, NULL, 0, 32, FILE_READ_DATA, &info) ==
 		      STATUS_SUCCESS);
-		CHECK(info == 32 && out->Version == 4 && out->MaxLevel == 22 && out->MaxLeases == 0 &&
+		CHECK(info == 32 && out->Version == 5 && out->MaxLevel == 22 && out->MaxLeases == 64 &&
 		      out->LiveLeases == 0 && !out->Reserved[0] && !out->Reserved[3]);
 		CHECK(send(IOCTL_SECOND_DRIVER_GET_INFO, NULL, 0, 31, 0, &info) ==
 		      STATUS_BUFFER_TOO_SMALL && info == 0);
 		CHECK(send(IOCTL_SECOND_DRIVER_GET_INFO, NULL, 0, 32, FILE_WRITE_DATA, &info) ==
 		      STATUS_ACCESS_DENIED);
 	}
+	SdBoostStop();
+	CHECK(fake.pool_blocks == 0);
+	end();
+
+	begin("cap: MaxLeases 1..4096 sets the leases' bound; 0 or 4097 stop the load");
+	CHECK(SdReadConfig(&service) == STATUS_SUCCESS && SdConfig.MaxLeases == 4096);
+	fake.leases_type = REG_DWORD;
+	fake.leases_value = 64;
+	CHECK(SdReadConfig(&service) == STATUS_SUCCESS && SdConfig.MaxLeases == 64 &&
+	      SdConfig.MaxLevel == 31);
+	fake.leases_value = 0;
+	CHECK(SdReadConfig(&service) == STATUS_INVALID_PARAMETER);
+	CHECK(strstr(fake.last_log, "MaxLeases is 0; it must be from 1 to 4096") != NULL);
+	fake.leases_value = 4097;
+	CHECK(SdReadConfig(&service) == STATUS_INVALID_PARAMETER && fake.keys_open == 0);
 	end();
 }

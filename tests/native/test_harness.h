@@ -41,4 +41,8 @@ void test_service(void);
 /* The cap and GET_INFO (test_config.c). */
 void test_config(void);
 
+/* The lease table (test_lease.c). */
+void test_lease(void);
+void test_boost_driver(void);
+
 #endif /* TEST_HARNESS_H */

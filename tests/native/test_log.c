@@ -446,6 +446,9 @@ void test_decode(void)
 	CHECK(!strcmp(sd_windows_code_name(IOCTL_SECOND_DRIVER_GET_LOG), "GET_LOG"));
 	CHECK(!strcmp(sd_windows_code_name(IOCTL_SECOND_DRIVER_CLEAR_LOG), "CLEAR_LOG"));
 	CHECK(!strcmp(sd_windows_code_name(IOCTL_SECOND_DRIVER_GET_INFO), "GET_INFO"));
+	CHECK(!strcmp(sd_windows_code_name(IOCTL_SECOND_DRIVER_BOOST), "BOOST"));
+	CHECK(!strcmp(sd_windows_code_name(IOCTL_SECOND_DRIVER_END_LEASE), "END_LEASE"));
+	CHECK(!strcmp(sd_windows_code_name(IOCTL_SECOND_DRIVER_LIST_LEASES), "LIST_LEASES"));
 #ifdef __linux__
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_SET_PRIORITY), "SET_PRIORITY"));
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_GET_PRIORITY), "GET_PRIORITY"));
@@ -454,6 +457,9 @@ void test_decode(void)
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_GET_LOG), "GET_LOG"));
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_CLEAR_LOG), "CLEAR_LOG"));
 	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_GET_INFO), "GET_INFO"));
+	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_BOOST), "BOOST"));
+	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_END_LEASE), "END_LEASE"));
+	CHECK(!strcmp(sd_linux_code_name(SD_LINUX_IOCTL_LIST_LEASES), "LIST_LEASES"));
 #endif
 	CHECK(sd_windows_code_name(0x4008D500u) == NULL && sd_linux_code_name(0x80002003u) == NULL);
 	CHECK(sd_windows_code_name(0x80002007u) == NULL && sd_windows_code_name(0) == NULL);
@@ -537,6 +543,16 @@ void test_decode(void)
 			      "ThreadId 8520 (0x2148), Priority 20 (0x14), ProcessId 4444"));
 		CHECK(!strcmp(captured_text(SD_LOG_IOCTL, 0x80002007u, SD_LOG_OS_WINDOWS, &td, 8),
 			      "bytes 48 21 00 00 1F 00 00 00"));
+		{
+			SdBoost b = { 8520, 31, SD_BOOST_DETACHED, 200 };
+			SdEndLease el = { 7, 0 };
+
+			CHECK(!strcmp(captured_text(SD_LOG_IOCTL, IOCTL_SECOND_DRIVER_BOOST,
+						    SD_LOG_OS_WINDOWS, &b, 16),
+				      "ThreadId 8520 (0x2148), Priority 31 (0x1F), Flags 0x1, DurationMs 200"));
+			CHECK(!strcmp(captured_text(SD_LOG_IOCTL, IOCTL_SECOND_DRIVER_END_LEASE,
+						    SD_LOG_OS_WINDOWS, &el, 8), "LeaseId 7"));
+		}
 		CHECK(!strcmp(captured_text(SD_LOG_IOCTL, 0x80002003u, SD_LOG_OS_WINDOWS, &td, 5),
 			      "bytes 48 21 00 00 1F"));
 		CHECK(!strcmp(captured_text(SD_LOG_IOCTL, 0x80002003u, SD_LOG_OS_WINDOWS, &td, 0), ""));
@@ -565,6 +581,20 @@ void test_decode(void)
 	r.Kind = 12;
 	sd_format_record(buf, sizeof(buf), &r, SEED_BOOT_NS);
 	CHECK(strstr(buf, " KIND 12: ") != NULL);
+	r.Kind = SD_LOG_LEASE_END;
+	r.Information = 3;
+	r.TargetThread = 8520;
+	r.OldLevel = 31;
+	r.NewLevel = 8;
+	r.Flags = SD_LOG_F_CHANGE;
+	sd_format_record(buf, sizeof(buf), &r, SEED_BOOT_NS);
+	CHECK(strstr(buf, " LEASE_END lease 3: STATUS_SUCCESS 0x00000000 (Win32 0); "
+		      "thread 8520: 31 -> 8") != NULL);
+	r.Kind = SD_LOG_LEASE_SKIPPED;
+	r.Flags = 0;
+	sd_format_record(buf, sizeof(buf), &r, SEED_BOOT_NS);
+	CHECK(strstr(buf, " LEASE_SKIPPED lease 3: STATUS_SUCCESS 0x00000000 (Win32 0); "
+		      "thread 8520: no longer at 31, left alone") != NULL);
 	sd_format_gap(buf, sizeof(buf), 44, 45);
 	CHECK(!strcmp(buf, "-- 44 records lost (overwritten or cleared) before #45 --"));
 	end();

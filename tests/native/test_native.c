@@ -129,7 +129,8 @@ static void test_table(void)
 		CHECK(e->Handler != NULL && e->Name != NULL);
 		/* Every code but CLEAR_LOG and GET_INFO, which carry nothing, has an input. */
 		CHECK(e->MinInputLength > 0 || e->Code == IOCTL_SECOND_DRIVER_CLEAR_LOG ||
-		      e->Code == IOCTL_SECOND_DRIVER_GET_INFO);
+		      e->Code == IOCTL_SECOND_DRIVER_GET_INFO ||
+		      e->Code == IOCTL_SECOND_DRIVER_LIST_LEASES);
 		CHECK(SdFindIoctl(e->Code) == e);
 		/* The seed's code is the only METHOD_NEITHER, FILE_ANY_ACCESS one;
 		 * every other carries its access, and the table agrees with it. */
@@ -162,7 +163,10 @@ static void test_table(void)
 	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_CLEAR_LOG) != NULL);
 	CHECK(IOCTL_SECOND_DRIVER_GET_INFO == 0x80006024u);
 	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_GET_INFO) != NULL);
-	CHECK(SdIoctlCount == 7);
+	CHECK(SdFindIoctl(IOCTL_SECOND_DRIVER_BOOST) != NULL &&
+	      SdFindIoctl(IOCTL_SECOND_DRIVER_END_LEASE) != NULL &&
+	      SdFindIoctl(IOCTL_SECOND_DRIVER_LIST_LEASES) != NULL);
+	CHECK(SdIoctlCount == 10);
 #ifdef __linux__
 	CHECK(SD_LINUX_IOCTL_GET_PRIORITY == 0xC008D501u);
 	CHECK(SD_LINUX_IOCTL_SET_PRIORITY_EX == 0xC010D502u);
@@ -1056,6 +1060,8 @@ int main(void)
 	test_decode();
 	test_service();
 	test_config();
+	test_lease();
+	test_boost_driver();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -138,6 +138,12 @@ echo "# sd_vmlog32 all (i386 build, through compat_ioctl)"
 sd_vmlog32 all
 echo "# sd_vmlog race 2000 (8 writers, one reader following)"
 sd_vmlog race 2000
+echo "# sd_vmlease all (BOOST, END_LEASE, LIST_LEASES)"
+sd_vmlease all
+echo "# sd_vmlease32 all (i386 build, through compat_ioctl)"
+sd_vmlease32 all
+echo "# sd_vmlease spinner (one vCPU, RT throttling off)"
+sd_vmlease spinner
 
 # --- pid namespaces: a thread id of the parent namespace is not found ------
 sleep 1000 &
@@ -298,9 +304,9 @@ ok "log: install on Linux exits 2 and points to the README's insmod steps (exit 
 	eval 'test $rc -eq 2 && echo "$err" | grep -q "with insmod, as the README"'
 
 # --- the cap: the module parameter max_priority ------------------------------
-out=$(SecondDriverClient info | head -n 2 | tr '\n' '|')
-ok "cap: info says interface version 4, levels capped at 31 (no cap) (\"$out\")" \
-	test "$out" = "interface version 4|levels capped at 31 (no cap)|"
+out=$(SecondDriverClient info | tr '\n' '|')
+ok "cap: info says interface version 5, levels capped at 31 (no cap), no lease live of 4096 (\"$out\")" \
+	test "$out" = "interface version 5|levels capped at 31 (no cap)|leases: 0 live, at most 4096|"
 rmmod $MOD
 insmod /sd/$MOD.ko dyndbg=+p max_priority=15
 ok "cap: insmod max_priority=15, read back from sysfs, read-only (0444)" \
@@ -322,7 +328,7 @@ ok "cap: boost-process (BATCH) of 20: the entry gets -ERANGE, with the hint (exi
 	eval 'test $rc -eq 1 && echo "$err" | grep -q "Thread $t: error -34" && echo "$err" | grep -q "caps levels at 15"'
 out=$(SecondDriverClient --json info)
 ok "cap: info --json reads the cap ($out)" \
-	test "$out" = '{"version": 4, "max_level": 15, "max_leases": 0, "live_leases": 0}'
+	test "$out" = '{"version": 5, "max_level": 15, "max_leases": 4096, "live_leases": 0}'
 kill $t
 rmmod $MOD
 for bad in 0 32 -1; do
@@ -334,6 +340,56 @@ done
 insmod /sd/$MOD.ko dyndbg=+p
 ok "cap: loaded again without the parameter: no cap" \
 	test "$(cat /sys/module/$MOD/parameters/max_priority)" = 31
+
+# --- leases through the client -------------------------------------------------
+sleep 1000 &
+t=$!
+SecondDriverClient hold $t 24 >/tmp/hold.out 2>&1 &
+holder=$!
+for _ in $(seq 1 100); do grep -q '^Thread' /tmp/hold.out && break; sleep 0.05; done
+ok "lease: hold prints the lease and keeps the level ($(head -n 1 /tmp/hold.out); now $(sd_vmtest show $t))" \
+	eval 'grep -q "^Thread $t: priority 8 -> 24 held until Ctrl-C (lease [0-9]*)$" /tmp/hold.out && test "$(sd_vmtest show $t)" = "2 0 9"'
+out=$(SecondDriverClient leases)
+ok "lease: leases lists it (\"$(echo "$out" | head -n 1)\")" \
+	eval 'echo "$out" | grep -q "^lease [0-9]*: thread $t at 24 (back to 8), on its handle$" && echo "$out" | grep -q "^1 lease live$"'
+kill -9 $holder
+wait $holder 2>/dev/null
+for _ in $(seq 1 100); do test "$(sd_vmtest show $t)" = "0 0 0" && break; sleep 0.01; done
+ok "lease: a hold killed with SIGKILL: the level is back at 8 ($(sd_vmtest show $t))" test "$(sd_vmtest show $t)" = "0 0 0"
+SecondDriverClient hold $t 20 --for 300ms >/tmp/hold.out 2>&1
+rc=$?
+ok "lease: hold --for 300ms ends by itself, exit 0, level back at 8 (exit $rc; $(tail -n 1 /tmp/hold.out))" \
+	eval 'test $rc -eq 0 && grep -q "^Thread $t: released (lease [0-9]*)$" /tmp/hold.out && test "$(sd_vmtest show $t)" = "0 0 0"'
+out=$(SecondDriverClient boost $t 26 --for 200ms)
+rc=$?
+ok "lease: boost --for 200ms returns at once with the level set (exit $rc: $out)" \
+	eval 'test $rc -eq 0 && echo "$out" | grep -q "^Thread $t: priority 8 -> 26 for 200 ms (lease [0-9]*)$" && test "$(sd_vmtest show $t)" = "2 0 11"'
+sleep 0.4
+ok "lease: and the driver put it back after 200 ms ($(sd_vmtest show $t))" test "$(sd_vmtest show $t)" = "0 0 0"
+SecondDriverClient boost $t 26 >/dev/null 2>&1
+rc=$?
+ok "lease: boost without --for is refused before sending (exit $rc)" test $rc -eq 2
+for bad in 0ms 25h 5 5sec; do
+	SecondDriverClient boost $t 26 --for $bad >/dev/null 2>&1
+	rc=$?
+	ok "lease: boost --for $bad is refused (exit $rc)" test $rc -eq 2
+done
+out=$(SecondDriverClient --json leases)
+ok "lease: leases --json with none live prints [] ($out)" test "$out" = "[]"
+SecondDriverClient boost $t 28 --for 10s >/dev/null
+rmmod $MOD
+rc=$?
+ok "lease: rmmod with a detached lease live succeeds, and the lease ends: the level is back at 8 (exit $rc, $(sd_vmtest show $t))" \
+	eval 'test $rc -eq 0 && test "$(sd_vmtest show $t)" = "0 0 0"'
+kill $t
+insmod /sd/$MOD.ko max_leases=0 2>/dev/null
+ok "lease: insmod max_leases=0 is refused, and the module says why" \
+	eval 'test ! -d /sys/module/$MOD && dmesg | grep -q "max_leases=0: it must be from 1 to 4096"'
+insmod /sd/$MOD.ko dyndbg=+p max_leases=3
+echo "# sd_vmlease bound 3 (loaded with max_leases=3)"
+sd_vmlease bound 3
+rmmod $MOD
+insmod /sd/$MOD.ko dyndbg=+p
 
 # --- the benchmark's program still runs: every way ends as it should -------
 out=$(sd_bench 1 2 2>&1)

@@ -71,7 +71,7 @@ vm_initramfs() {
 	echo "$mode" >"$root/sd/mode"
 	echo "${VM_DEBUG_PRIORITY:-31}" >"$root/sd/debug-priority"
 	cp "$VM_KO" "$root/sd/"
-	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_vmext,sd_vmext32,sd_vmlog,sd_vmlog32,sd_bench,sd_stress,sd_stress32} "$root/sd/"
+	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_vmext,sd_vmext32,sd_vmlog,sd_vmlog32,sd_vmlease,sd_vmlease32,sd_bench,sd_stress,sd_stress32} "$root/sd/"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 >"$VM_DIR/initramfs.gz") || {
 		vm_die "could not pack the initramfs"
 		return 1

@@ -48,7 +48,7 @@ grep -E '^# ' "$log" || true
 check "vm: the VM ran to the end (SD-VM-END) and powered off" \
 	grep -q '^SD-VM-END' "$log"
 check "vm: the in-VM programs each ended with their summary line" \
-	test "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log")" -eq 8
+	test "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log")" -eq 12
 check "vm: no kernel panic" bash -c "! grep -q 'Kernel panic' '$log'"
 if [ "$rc" -ne 0 ] || ! grep -q '^SD-VM-END' "$log"; then
 	echo "vm: the last lines of the console:"

@@ -96,9 +96,9 @@ static const char *ename(int e)
 
 /* --- result table ----------------------------------------------------------- */
 
-enum { E_OK, E_FAULT, E_INVAL, E_SRCH, E_NOTTY, E_BADF, E_OTHER, E_N };
+enum { E_OK, E_FAULT, E_INVAL, E_SRCH, E_NOTTY, E_BADF, E_NOENT, E_OTHER, E_N };
 static const char *const ecol_name[E_N] = {
-	"0", "EFAULT", "EINVAL", "ESRCH", "ENOTTY", "EBADF", "other"
+	"0", "EFAULT", "EINVAL", "ESRCH", "ENOTTY", "EBADF", "ENOENT", "other"
 };
 #define A(x) (1u << (x))
 
@@ -111,6 +111,7 @@ static int ecol(int e)
 	case ESRCH: return E_SRCH;
 	case ENOTTY: return E_NOTTY;
 	case EBADF: return E_BADF;
+	case ENOENT: return E_NOENT;
 	default: return E_OTHER;
 	}
 }
@@ -136,19 +137,22 @@ enum {
 	C_EXT_BADPTR,	/* GET/SET_EX/BATCH, an unreadable argument or array: EFAULT */
 	C_LOG,		/* GET_LOG from anywhere into any room (its answer checked),
 			   CLEAR_LOG or GET_INFO: 0 */
+	C_LEASE,	/* BOOST of a pool target, detached for 1..20 ms: 0;
+			   END_LEASE of this thread's last lease: 0 or ENOENT;
+			   LIST_LEASES: 0 */
 	C_N
 };
 static const char *const class_name[C_N] = {
 	"set:target", "set:storm-thread", "set:short-lived", "set:bad-level",
 	"set:bad-pointer", "neighbour", "random", "generic:FIGETBSZ",
 	"generic:FIONREAD/FIOQSIZE", "get", "set_ex:own", "set_ex:short-lived", "set_ex:refused",
-	"batch", "batch:bad-header", "ext:bad-pointer", "log:get/clear, info"
+	"batch", "batch:bad-header", "ext:bad-pointer", "log:get/clear, info", "lease"
 };
 static const unsigned class_allowed[C_N] = {
 	A(E_OK), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL), A(E_FAULT),
 	A(E_NOTTY), A(E_NOTTY), 0 /* per pointer */, A(E_NOTTY),
 	A(E_OK) | A(E_SRCH), A(E_OK), A(E_OK) | A(E_SRCH), A(E_INVAL),
-	A(E_OK), A(E_INVAL), A(E_FAULT), A(E_OK)
+	A(E_OK), A(E_INVAL), A(E_FAULT), A(E_OK), A(E_OK) | A(E_NOENT)
 };
 
 enum { F_MAIN, F_CHURN, F_BAD, F_N };
@@ -358,7 +362,8 @@ static int is_contract(unsigned long cmd)
 	return cmd == SET_CODE || cmd == SD_LINUX_IOCTL_GET_PRIORITY ||
 	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_EX || cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH ||
 	       cmd == SD_LINUX_IOCTL_GET_LOG || cmd == SD_LINUX_IOCTL_CLEAR_LOG ||
-	       cmd == SD_LINUX_IOCTL_GET_INFO;
+	       cmd == SD_LINUX_IOCTL_GET_INFO || cmd == SD_LINUX_IOCTL_BOOST ||
+	       cmd == SD_LINUX_IOCTL_END_LEASE || cmd == SD_LINUX_IOCTL_LIST_LEASES;
 }
 
 static unsigned long neighbour_cmd(uint64_t *s)
@@ -531,6 +536,12 @@ struct stormer {
 	/* GET_LOG: its argument and up to 8 records */
 	struct sd_get_log gl;
 	SdLogRecord lrec[8];
+	/* leases: BOOST's argument, the last lease made, LIST_LEASES's */
+	struct sd_boost bst;
+	SdEndLease el;
+	sd_u32 last_lease;
+	struct sd_list_leases ll;
+	SdLeaseInfo linfo[4];
 	unsigned long bad_log;	/* GET_LOG answers that were not whole and in order */
 	unsigned long count[C_N][F_N][E_N];
 	unsigned long short_ok, short_distinct, unexpected;
@@ -671,7 +682,8 @@ out:
 static int is_write_code(unsigned long cmd)
 {
 	return cmd == SET_CODE || cmd == SD_LINUX_IOCTL_SET_PRIORITY_EX ||
-	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH || cmd == SD_LINUX_IOCTL_CLEAR_LOG;
+	       cmd == SD_LINUX_IOCTL_SET_PRIORITY_BATCH || cmd == SD_LINUX_IOCTL_CLEAR_LOG ||
+	       cmd == SD_LINUX_IOCTL_BOOST || cmd == SD_LINUX_IOCTL_END_LEASE;
 }
 
 /*
@@ -784,6 +796,34 @@ static void build_ext(struct stormer *me, struct req *r)
 			return;
 		}
 		make_ptr(r, bad_ptr_kind(s), NULL, NULL, s, 0);
+		return;
+	}
+	if (pick >= 14 && pick < 18) {
+		unsigned k = rnd(s, 4);
+
+		r->cls = C_LEASE;
+		r->ptrk = P_BUF;
+		if (k < 2) {
+			me->bst.in.ThreadId = (sd_u32)pool[rnd(s, POOL)].tid;
+			me->bst.in.Priority = valid_level(s, SD_PRIORITY_MAX);
+			me->bst.in.Flags = SD_BOOST_DETACHED;
+			me->bst.in.DurationMs = 1 + rnd(s, 20);
+			r->cmd = SD_LINUX_IOCTL_BOOST;
+			r->ptr = (uintptr_t)&me->bst;
+			r->tid = (int)me->bst.in.ThreadId;
+			r->level = me->bst.in.Priority;
+		} else if (k == 2) {
+			me->el.LeaseId = me->last_lease;
+			me->el.Reserved = 0;
+			r->cmd = SD_LINUX_IOCTL_END_LEASE;
+			r->ptr = (uintptr_t)&me->el;
+		} else {
+			me->ll.leases = (sd_u64)(uintptr_t)me->linfo;
+			me->ll.capacity = 4;
+			me->ll.reserved = 0;
+			r->cmd = SD_LINUX_IOCTL_LIST_LEASES;
+			r->ptr = (uintptr_t)&me->ll;
+		}
 		return;
 	}
 	if (pick < 14) {
@@ -989,8 +1029,11 @@ static void *stormer_main(void *p)
 		allowed = r.cls == C_FIGETBSZ ? (writable ? A(E_OK) : A(E_FAULT)) : class_allowed[r.cls];
 		if (r.rdonly && is_write_code(r.cmd))
 			allowed = A(E_BADF);	/* checked before anything else */
-		if (r.wronly && (r.cmd == SD_LINUX_IOCTL_GET_LOG || r.cmd == SD_LINUX_IOCTL_GET_INFO))
-			allowed = A(E_BADF);	/* reading the log or the settings needs FMODE_READ */
+		if (r.wronly && (r.cmd == SD_LINUX_IOCTL_GET_LOG || r.cmd == SD_LINUX_IOCTL_GET_INFO ||
+				 r.cmd == SD_LINUX_IOCTL_LIST_LEASES))
+			allowed = A(E_BADF);	/* reading the log, settings or leases needs FMODE_READ */
+		if (r.cmd == SD_LINUX_IOCTL_BOOST && r.err == 0)
+			me->last_lease = me->bst.out.LeaseId;
 		if (r.fdk == F_CHURN)
 			allowed |= A(E_BADF);
 		else if (r.fdk == F_BAD)

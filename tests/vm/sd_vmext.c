@@ -444,10 +444,10 @@ static void suite_errors(int fd)
 		memset(&info, 0x5a, sizeof(info));
 		err = raw(fd, SD_LINUX_IOCTL_GET_INFO, &info);
 		result(!err && info.Version == SD_INTERFACE_VERSION && info.MaxLevel == 31 &&
-		       info.MaxLeases == 0 && info.LiveLeases == 0 && !info.Reserved[0] &&
+		       info.MaxLeases == SD_LEASES_MAX && info.LiveLeases == 0 && !info.Reserved[0] &&
 		       !info.Reserved[3],
-		       "errors: GET_INFO answers version %u, cap %d, no leases, zeroed reserved words (%s)",
-		       info.Version, info.MaxLevel, en(err));
+		       "errors: GET_INFO answers version %u, cap %d, at most %u leases, none live, zeroed reserved words (%s)",
+		       info.Version, info.MaxLevel, info.MaxLeases, en(err));
 		expect(raw(fd, SD_LINUX_IOCTL_GET_INFO, NULL), EFAULT, "GET_INFO into NULL");
 		expect(wo < 0 ? errno : raw(wo, SD_LINUX_IOCTL_GET_INFO, &info), EBADF,
 		       "GET_INFO on a file opened write-only");

@@ -264,8 +264,8 @@ check "unload: the reloaded driver answers (set: error 0)" grep -q '^set: error 
 PARAMS='HKLM\System\CurrentControlSet\Services\second\Parameters'
 restart() { wrun sc stop second >/dev/null; wrun sc start second; }
 out=$(wrun "$CLIENT" info)
-check "cap: info says interface version 4, levels capped at 31 (no cap), no leases" \
-	eval '[ "$out" = "$(printf "interface version 4\nlevels capped at 31 (no cap)\nleases: none (this driver has none)")" ]'
+check "cap: info says interface version 5, levels capped at 31 (no cap), no lease live of 4096" \
+	eval '[ "$out" = "$(printf "interface version 5\nlevels capped at 31 (no cap)\nleases: 0 live, at most 4096")" ]'
 wrun reg add "$PARAMS" /v MaxPriority /t REG_DWORD /d 15 /f >/dev/null
 out=$(restart)
 driver_log_settle
@@ -273,7 +273,7 @@ check "cap: with MaxPriority 15 the driver starts and says so" \
 	eval 'grep -qE "STATE +: 4 +RUNNING" <<<"$out" && grep -q "SecondDriver: levels are capped at 15" "$DRIVER_LOG"'
 out=$(wrun "$CLIENT" --json info)
 check "cap: info --json reads the cap ($out)" \
-	[ "$out" = '{"version": 4, "max_level": 15, "max_leases": 0, "live_leases": 0}' ]
+	[ "$out" = '{"version": 5, "max_level": 15, "max_leases": 4096, "live_leases": 0}' ]
 before=$(stubs 16)
 wine "$CLIENT" "$TARGET_TID" 16 >"$SD_WORK/c.out" 2>&1; rc=$?
 driver_log_settle
@@ -285,6 +285,9 @@ out=$(wrun "$CLIENT" "$TARGET_TID" 15); rc=$?
 check "cap: a SET of 15, at the cap, succeeds (exit $rc)" [ "$rc" -eq 0 ]
 wine "$CLIENT" set "$TARGET_TID" 20 >"$SD_WORK/c.out" 2>&1; rc=$?
 check "cap: set (SET_PRIORITY_EX) of 20 gets 1314 and the hint (exit $rc)" \
+	eval '[ "$rc" -eq 1 ] && grep -q "caps levels at 15" "$SD_WORK/c.out"'
+wine "$CLIENT" boost "$TARGET_TID" 20 --for 1s >"$SD_WORK/c.out" 2>&1; rc=$?
+check "cap: boost (BOOST) of 20 gets 1314 and the hint (exit $rc)" \
 	eval '[ "$rc" -eq 1 ] && grep -q "caps levels at 15" "$SD_WORK/c.out"'
 wine "$CLIENT" boost-process "$TARGET_PID" 20 >"$SD_WORK/c.out" 2>&1; rc=$?
 check "cap: boost-process (BATCH) of 20 fails every entry with STATUS_PRIVILEGE_NOT_HELD and gives the hint once (exit $rc)" \
@@ -304,6 +307,58 @@ wrun reg delete "$PARAMS" /v MaxPriority /f >/dev/null
 out=$(restart)
 check "cap: without the value the driver starts again, with no cap" \
 	eval 'grep -qE "STATE +: 4 +RUNNING" <<<"$out" && wrun "$CLIENT" info | grep -q "capped at 31 (no cap)"'
+
+# ---- leases: boosts that end by themselves --------------------------------------
+# Wine's KeQueryPriorityThread always answers 15 and its KeSetPriorityThread
+# returns the new level, so these leases are at 15: the compare rule then
+# holds, and the end of a lease shows as a second KeSetPriorityThread line
+# with 15 (the lease's "before" is the stub's answer, 15 too).
+lease_ends() { driver_log_lines 'SecondDriver: lease [0-9]+: thread [0-9]+ back to'; }
+wine "$CLIENT" hold "$TARGET_TID" 15 >"$SD_WORK/hold.out" 2>&1 &
+holder=$!
+for _ in $(seq 1 100); do grep -q '^Thread' "$SD_WORK/hold.out" && break; sleep 0.1; done
+before=$(stubs 15); ends=$(lease_ends)
+out=$(wrun "$CLIENT" leases)
+check "lease: hold at 15 makes a lease on the client's handle, which leases lists (Wine: old level 15, its stub's)" \
+	eval 'grep -q "^Thread $TARGET_TID: priority 15 -> 15 held until Ctrl-C (lease [0-9]*)" "$SD_WORK/hold.out" &&
+	      grep -q "^lease [0-9]*: thread $TARGET_TID at 15 (back to 15), on its handle$" <<<"$out"'
+kill -INT "$holder"
+wait "$holder"; rc=$?
+for _ in $(seq 1 50); do [ "$(lease_ends)" -gt "$ends" ] && break; sleep 0.1; done
+driver_log_settle
+check "lease: Ctrl-C ends hold (exit $rc), its handle closes, and the driver's thread puts the thread back: a second KeSetPriorityThread (thread, 15) (the stub's line; Wine 8 sends only IRP_MJ_CLOSE)" \
+	eval '[ "$rc" -eq 0 ] && [ "$(stubs 15)" -eq $((before + 1)) ] && [ "$(lease_ends)" -eq $((ends + 1)) ]'
+wine "$CLIENT" hold "$TARGET_TID" 15 >"$SD_WORK/hold.out" 2>&1 &
+holder=$!
+for _ in $(seq 1 100); do grep -q '^Thread' "$SD_WORK/hold.out" && break; sleep 0.1; done
+before=$(stubs 15); ends=$(lease_ends)
+kill -KILL "$holder"
+wait "$holder" 2>/dev/null
+for _ in $(seq 1 50); do [ "$(lease_ends)" -gt "$ends" ] && break; sleep 0.1; done
+driver_log_settle
+check "lease: a hold killed with SIGKILL: wineserver closes its handle, and the lease ends (a second KeSetPriorityThread line with 15)" \
+	eval '[ "$(stubs 15)" -eq $((before + 1)) ] && [ "$(lease_ends)" -eq $((ends + 1)) ]'
+before=$(stubs 15); ends=$(lease_ends)
+out=$(wrun "$CLIENT" boost "$TARGET_TID" 15 --for 500ms); rc=$?
+driver_log_settle
+mid=$(stubs 15)
+sleep 1
+driver_log_settle
+check "lease: boost --for 500ms returns at once (exit $rc); after the client has exited, the driver ends the lease on time (KeSetPriorityThread with 15 once, then again)" \
+	eval '[ "$rc" -eq 0 ] && [ "$mid" -eq $((before + 1)) ] && [ "$(stubs 15)" -eq $((before + 2)) ] &&
+	      [ "$(lease_ends)" -eq $((ends + 1)) ]'
+out=$(wrun "$CLIENT" log | grep -E ' LEASE_END lease [0-9]+: ' | tail -n 1)
+check "lease: the log has its LEASE_END record, written by the driver's thread ($out)" \
+	grep -qE "LEASE_END lease [0-9]+: STATUS_SUCCESS 0x00000000 \(Win32 0\); thread $TARGET_TID: 15 -> 15$" <<<"$out"
+wrun "$CLIENT" boost "$TARGET_TID" 15 --for 10s >/dev/null
+ends=$(lease_ends)
+out=$(wrun sc stop second)
+driver_log_settle
+check "lease: sc stop with a 10 s lease live and pending: the unload ends it and stops the driver's thread; the host does not crash" \
+	eval '[ "$(state_of)" = 1 ] && [ "$(lease_ends)" -eq $((ends + 1)) ] && [ -z "$(host_crash_lines)" ]'
+out=$(wrun sc start second)
+check "lease: the driver starts again afterwards, with no lease live" \
+	eval 'grep -qE "STATE +: 4 +RUNNING" <<<"$out" && wrun "$CLIENT" info | grep -q "leases: 0 live, at most 4096"'
 
 # ---- unload while a handle is open ------------------------------------------
 # Windows keeps the device (and defers the unload) until the last handle

@@ -77,6 +77,9 @@ enum req_class {
 				   a flag, a bad header */
 	C_LOG,			/* GET_LOG from anywhere, into any room; now and
 				   then CLEAR_LOG or GET_INFO */
+	C_LEASE,		/* BOOST of the sender's own thread, detached for
+				   1..20 ms; END_LEASE of its last lease;
+				   LIST_LEASES */
 	C_COUNT
 };
 
@@ -94,6 +97,7 @@ static const char *const class_name[C_COUNT] = {
 	"BATCH, own, exiting and random ids",
 	"GET/SET_EX/BATCH refused whole",
 	"GET_LOG (records whole and in order), CLEAR_LOG, GET_INFO",
+	"BOOST (detached, 1..20 ms), END_LEASE of the last, LIST_LEASES",
 };
 
 /*
@@ -116,8 +120,9 @@ static const DWORD allowed[C_COUNT][3] = {
 	[C_BATCH] = { 0 },
 	[C_EXT_REFUSED] = { ERROR_INSUFFICIENT_BUFFER, ERROR_INVALID_PARAMETER, ERROR_NOT_SUPPORTED },
 	[C_LOG] = { 0 },
+	[C_LEASE] = { 0, ERROR_NOT_FOUND },	/* END_LEASE of a lease that has ended */
 };
-static const int n_allowed[C_COUNT] = { 1, 1, 2, 3, 1, 1, 1, 1, 2, 1, 1, 3, 1 };
+static const int n_allowed[C_COUNT] = { 1, 1, 2, 3, 1, 1, 1, 1, 2, 1, 1, 3, 1, 2 };
 
 /*
  * A GET_LOG answer read while other threads write: whole records, numbered
@@ -258,7 +263,8 @@ static DWORD other_code(unsigned long long *rng)
 		 code == IOCTL_SECOND_DRIVER_SET_PRIORITY_EX ||
 		 code == IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH ||
 		 code == IOCTL_SECOND_DRIVER_GET_LOG || code == IOCTL_SECOND_DRIVER_CLEAR_LOG ||
-		 code == IOCTL_SECOND_DRIVER_GET_INFO);
+		 code == IOCTL_SECOND_DRIVER_GET_INFO || code == IOCTL_SECOND_DRIVER_BOOST ||
+		 code == IOCTL_SECOND_DRIVER_END_LEASE || code == IOCTL_SECOND_DRIVER_LIST_LEASES);
 	return code;
 }
 
@@ -270,6 +276,7 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 	DWORD err, own = GetCurrentThreadId();
 	HANDLE h = open_device(&err);
 	long bad_returned = 0, bad_entries = 0;
+	sd_u32 last_lease = 0;
 	char first_bad[256] = "";
 	int i;
 
@@ -420,6 +427,36 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 			inlen = sizeof(SdGetLogIn);
 			outlen = sizeof(SdGetLogOut) + (DWORD)((r >> 24) % 6000);
 			break;
+		case C_LEASE:
+			outp = out;
+			switch ((r >> 16) % 3) {
+			case 0: {
+				SdBoost *b = (SdBoost *)in;
+
+				code = IOCTL_SECOND_DRIVER_BOOST;
+				b->Flags = SD_BOOST_DETACHED;
+				b->DurationMs = 1 + (sd_u32)((r >> 20) % 20);
+				inlen = sizeof(SdBoost);
+				outlen = sizeof(SdBoostResult);
+				want_returned = sizeof(SdBoostResult);
+				break;
+			}
+			case 1:
+				code = IOCTL_SECOND_DRIVER_END_LEASE;
+				((SdEndLease *)in)->LeaseId = last_lease;
+				((SdEndLease *)in)->Reserved = 0;
+				inlen = sizeof(SdEndLease);
+				outlen = 0;
+				outp = NULL;
+				break;
+			default:
+				code = IOCTL_SECOND_DRIVER_LIST_LEASES;
+				inlen = 0;
+				outlen = sizeof(SdLeaseListHeader) + 4 * sizeof(SdLeaseInfo);
+				want_returned = ~0u;	/* checked below */
+				break;
+			}
+			break;
 		case C_BAD_POINTER:
 			if ((r >> 16) % 4 == 0)
 				code = other_code(&rng);
@@ -450,6 +487,15 @@ static DWORD WINAPI storm_thread(LPVOID arg)
 		add(&local[c], err, 1);
 		if (!err && code == IOCTL_SECOND_DRIVER_GET_LOG)
 			want_returned = log_answer_ok(out, outlen, returned) ? returned : ~returned;
+		if (!err && code == IOCTL_SECOND_DRIVER_BOOST)
+			last_lease = ((SdBoostResult *)out)->LeaseId;
+		if (!err && code == IOCTL_SECOND_DRIVER_LIST_LEASES) {
+			const SdLeaseListHeader *lh = (const SdLeaseListHeader *)out;
+
+			want_returned = lh->Count <= 4 && lh->Count <= lh->Total &&
+					returned == sizeof(*lh) + lh->Count * sizeof(SdLeaseInfo) ?
+					returned : ~returned;
+		}
 		if (!err && code == IOCTL_SECOND_DRIVER_GET_INFO &&
 		    (((SdDriverInfo *)out)->Version != SD_INTERFACE_VERSION ||
 		     ((SdDriverInfo *)out)->MaxLevel != SD_PRIORITY_MAX))

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sd_sched.h - the twin's way of reading and setting a thread's level
+ * (seconddriver_main.c), for the lease code (sd_boost.c).
+ */
+#ifndef SD_SCHED_H
+#define SD_SCHED_H
+
+#include <linux/sched.h>
+#include <linux/types.h>
+
+/* A level a request may set: 0, -EINVAL (off 1..31) or -ERANGE (above the cap). */
+int sd_check_level(u32 tid, s32 level);
+
+/* Set a referenced task to a checked level; *old: the level before. 0 or -errno. */
+int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old);
+
+/* The level a task is at, on the 1..31 scale; -1 for a policy it does not know. */
+s32 sd_task_level(struct task_struct *task);
+
+#endif /* SD_SCHED_H */
