@@ -33,17 +33,7 @@ static NTSTATUS send(ULONG code, const void *in, ULONG inlen, ULONG outlen, ACCE
 		.RequestorMode = UserMode, .HandleAccessKnown = access != 0, .HandleAccess = access,
 	};
 
-	if ((code & 3u) == SD_METHOD_BUFFERED) {
-		memset(buf, 0xA5, sizeof(buf));
-		if (inlen)
-			memcpy(buf, in, inlen);
-		r.InputBuffer = buf;
-		r.OutputBuffer = buf;
-	} else {
-		r.InputBuffer = in;
-	}
-	*info = 0xDEAD;
-	return SdDispatchIoctl(&r, info);
+	return test_dispatch(&r, buf, sizeof(buf), in, info);
 }
 
 void test_config(void)

@@ -21,6 +21,16 @@ extern const char *case_name;
 void begin(const char *name);
 void end(void);
 
+/*
+ * Send request r through the driver's dispatcher, as the I/O manager
+ * would: a METHOD_BUFFERED code gets one shared buffer, buf (size bytes),
+ * holding the input and filled with 0xA5 beyond it; a METHOD_NEITHER code
+ * gets in itself. *info is 0xDEAD until the dispatcher sets it.
+ */
+struct _SD_REQUEST;
+NTSTATUS test_dispatch(struct _SD_REQUEST *r, unsigned char *buf, size_t size, const void *in,
+		       ULONG_PTR *info);
+
 /* Script a thread the fake lookup finds (tests/native/fake_state.h). */
 void add_thread(ULONG id, ULONG pid, KPRIORITY prio);
 

@@ -183,16 +183,11 @@ static NTSTATUS lsend(ULONG code, const void *in, ULONG inlen, ULONG outlen, con
 		      ULONG_PTR *info)
 {
 	SD_REQUEST r = {
-		.IoControlCode = code, .InputBuffer = lbuf, .InputBufferLength = inlen,
-		.OutputBuffer = lbuf, .OutputBufferLength = outlen, .RequestorMode = UserMode,
-		.FileObject = file,
+		.IoControlCode = code, .InputBufferLength = inlen, .OutputBufferLength = outlen,
+		.RequestorMode = UserMode, .FileObject = file,
 	};
 
-	memset(lbuf, 0xA5, sizeof(lbuf));
-	if (inlen)
-		memcpy(lbuf, in, inlen);
-	*info = 0xDEAD;
-	return SdDispatchIoctl(&r, info);
+	return test_dispatch(&r, lbuf, sizeof(lbuf), in, info);
 }
 
 /* BOOST; the lease's id, or 0 (and *status says why). */

@@ -152,17 +152,7 @@ static NTSTATUS send(ULONG code, const void *in, ULONG inlen, ULONG outlen, ULON
 		.RequestorMode = UserMode,
 	};
 
-	if ((code & 3u) == SD_METHOD_BUFFERED) {
-		memset(logbuf, 0xA5, sizeof(logbuf));
-		if (inlen)
-			memcpy(logbuf, in, inlen);
-		r.InputBuffer = logbuf;
-		r.OutputBuffer = logbuf;
-	} else {
-		r.InputBuffer = in;
-	}
-	*info = 0xDEAD;
-	return SdDispatchIoctl(&r, info);
+	return test_dispatch(&r, logbuf, sizeof(logbuf), in, info);
 }
 
 /* GET_LOG from `from`, with room for `room` records; the answer's header, or NULL. */

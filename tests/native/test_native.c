@@ -50,6 +50,23 @@ void end(void)
 	}
 }
 
+_Use_decl_annotations_
+NTSTATUS test_dispatch(SD_REQUEST *r, unsigned char *buf, size_t size, const void *in,
+		       ULONG_PTR *info)
+{
+	if ((r->IoControlCode & 3u) == SD_METHOD_BUFFERED) {
+		memset(buf, 0xA5, size);
+		if (r->InputBufferLength)
+			memcpy(buf, in, r->InputBufferLength);
+		r->InputBuffer = buf;
+		r->OutputBuffer = buf;
+	} else {
+		r->InputBuffer = in;
+	}
+	*info = 0xDEAD;
+	return SdDispatchIoctl(r, info);
+}
+
 /* Send one request through the driver's dispatcher. */
 static NTSTATUS request(ULONG code, const void *in, ULONG inlen,
 			KPROCESSOR_MODE mode, ULONG_PTR *info)
@@ -196,17 +213,12 @@ static NTSTATUS buffered(ULONG code, const void *in, ULONG inlen, ULONG outlen,
 {
 	SD_REQUEST r = {
 		.IoControlCode = code,
-		.InputBuffer = sysbuf,
 		.InputBufferLength = inlen,
-		.OutputBuffer = sysbuf,
 		.OutputBufferLength = outlen,
 		.RequestorMode = mode,
 	};
 
-	memset(sysbuf, 0xA5, sizeof(sysbuf));
-	memcpy(sysbuf, in, inlen);
-	*info = 0xDEAD;
-	return SdDispatchIoctl(&r, info);
+	return test_dispatch(&r, sysbuf, sizeof(sysbuf), in, info);
 }
 
 void add_thread(ULONG id, ULONG pid, KPRIORITY prio)
