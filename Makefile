@@ -59,9 +59,9 @@ PYTHON    := /usr/bin/python3
 
 DRIVER_SRC := driver/SecondDriver.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
               driver/sd_ioctl.c driver/sd_log.c driver/sd_config.c driver/sd_boost.c \
-              driver/sd_capture.c driver/sd_gs.c
+              driver/sd_capture.c driver/sd_gs.c driver/sd_watch.c
 # Objects also depend on this Makefile, so changed flags rebuild them.
-DRIVER_HDR := include/seconddriver.h include/sd_logring.h include/sd_lease.h \
+DRIVER_HDR := include/seconddriver.h include/sd_logring.h include/sd_lease.h include/sd_watchdog.h \
               $(wildcard driver/*.h) Makefile
 
 # --- user mode: clang's GNU target with mingw-w64's CRT (SEH in C) ----------
@@ -77,7 +77,7 @@ LCC       := gcc
 LCFLAGS   := $(WARN) -O2 -static -Iinclude -Iclient
 LINUX_BINS := $(LNX)/SecondDriverClient $(LNX)/SecondDriverClient32 $(LNX)/sd_vmext $(LNX)/sd_vmext32 \
               $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_vmlog $(LNX)/sd_vmlog32 \
-              $(LNX)/sd_vmlease $(LNX)/sd_vmlease32 $(LNX)/sd_bench \
+              $(LNX)/sd_vmlease $(LNX)/sd_vmlease32 $(LNX)/sd_vmwatch $(LNX)/sd_bench \
               $(LNX)/sd_stress $(LNX)/sd_stress32
 
 # --- native unit tests -------------------------------------------------------
@@ -199,16 +199,19 @@ $(BIN)/sd_probe_test.exe: $(WIN)/probe/sd_probe_test.obj $(REL)/sd_capture.obj $
 
 # The driver's sources that never touch an IRP, built for this host.
 DRIVER_LOGIC := driver/sd_ioctl.c driver/sd_access.c driver/sd_base.c driver/sd_host.c \
-                driver/sd_log.c driver/sd_config.c driver/sd_boost.c driver/sd_gs.c
+                driver/sd_log.c driver/sd_config.c driver/sd_boost.c driver/sd_gs.c \
+                driver/sd_watch.c
 
 $(NATIVE)/test_native: tests/native/test_native.c tests/native/test_log.c \
-		tests/native/test_config.c tests/native/test_lease.c tests/native/fake_kernel.c \
+		tests/native/test_config.c tests/native/test_lease.c tests/native/test_watch.c \
+		tests/native/fake_kernel.c \
 		$(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
 		client/sd_service.c linux/sd_map.c linux/sd_map.h \
 		tests/native/*.h $(DRIVER_HDR) client/*.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(NCFLAGS) tests/native/test_native.c tests/native/test_log.c \
-	    tests/native/test_config.c tests/native/test_lease.c tests/native/fake_kernel.c \
+	    tests/native/test_config.c tests/native/test_lease.c tests/native/test_watch.c \
+	    tests/native/fake_kernel.c \
 	    $(DRIVER_LOGIC) client/sd_args.c client/sd_json.c client/sd_decode.c \
 	    client/sd_service.c linux/sd_map.c -o $@
 

@@ -625,8 +625,12 @@ static int cmd_info(char **args, int nargs, const struct options *o)
 	}
 	if (o->json) {
 		printf("{\"version\": %lu, \"max_level\": %ld, \"max_leases\": %lu, "
-		       "\"live_leases\": %lu}\n", (unsigned long)info.Version, (long)info.MaxLevel,
-		       (unsigned long)info.MaxLeases, (unsigned long)info.LiveLeases);
+		       "\"live_leases\": %lu, \"watchdog_budget_ms\": %lu, "
+		       "\"watchdog_window_ms\": %lu, \"watchdog_share_ms\": %lu, "
+		       "\"watched\": %lu}\n", (unsigned long)info.Version, (long)info.MaxLevel,
+		       (unsigned long)info.MaxLeases, (unsigned long)info.LiveLeases,
+		       (unsigned long)info.WatchBudgetMs, (unsigned long)info.WatchWindowMs,
+		       (unsigned long)info.WatchShareMs, (unsigned long)info.Watched);
 		return EXIT_OK;
 	}
 	printf("interface version %lu\n", (unsigned long)info.Version);
@@ -634,6 +638,15 @@ static int cmd_info(char **args, int nargs, const struct options *o)
 	       info.MaxLevel == SD_PRIORITY_MAX ? " (no cap)" : "");
 	printf("leases: %lu live, at most %lu\n", (unsigned long)info.LiveLeases,
 	       (unsigned long)info.MaxLeases);
+	if (!info.WatchBudgetMs)
+		printf("watchdog: off\n");
+	else if (!info.WatchShareMs)
+		printf("watchdog: %lu ms without blocking; %lu threads watched\n",
+		       (unsigned long)info.WatchBudgetMs, (unsigned long)info.Watched);
+	else
+		printf("watchdog: %lu ms without blocking, or %lu ms in %lu ms; %lu threads watched\n",
+		       (unsigned long)info.WatchBudgetMs, (unsigned long)info.WatchShareMs,
+		       (unsigned long)info.WatchWindowMs, (unsigned long)info.Watched);
 	return EXIT_OK;
 }
 
@@ -855,7 +868,7 @@ static const struct command commands[] = {
 	  "set it until Ctrl-C (or the time is up, or the client dies), then put it back" },
 	{ "leases", "[--json]", 0, 0, OPT_JSON, cmd_leases, "print the live leases" },
 	{ "info", "[--json]", 0, 0, OPT_JSON, cmd_info,
-	  "print the driver's interface version and its cap on levels" },
+	  "print the driver's interface version, its cap on levels, leases and watchdog" },
 	{ "clear-log", "", 0, 0, 0, cmd_clear_log,
 	  "drop the driver's log records (their numbering goes on)" },
 	{ "decode", "[--windows|--linux] <code>", 1, 1, OPT_WINDOWS | OPT_LINUX, cmd_decode,

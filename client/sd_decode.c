@@ -343,6 +343,15 @@ void sd_format_captured(char *buf, size_t len, const SdLogRecord *r)
 	buf[0] = '\0';
 	if (n == 0)
 		return;
+	if (r->Kind == SD_LOG_WATCHDOG && n >= sizeof(SdWatchdogEvent)) {
+		sd_u32 rule = u32_at(r, 0);
+
+		append(buf, len, &used, "%s: %lu us of CPU in %lu us",
+		       rule == SD_WATCH_RULE_BUDGET ? "ran without blocking" :
+		       rule == SD_WATCH_RULE_WINDOW ? "over its share of the window" : "rule ?",
+		       (unsigned long)u32_at(r, 4), (unsigned long)u32_at(r, 8));
+		return;
+	}
 	if (r->Kind == SD_LOG_CHANGE && function == SD_FUNC_SET_PRIORITY_BATCH && n >= 12) {
 		thread_and_level(buf, len, &used, r, 0, 1);
 		append(buf, len, &used, ", ProcessId %lu", (unsigned long)u32_at(r, 8));

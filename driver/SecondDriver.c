@@ -25,6 +25,7 @@
 #include "sd_host.h"
 #include "sd_ioctl.h"
 #include "sd_log.h"
+#include "sd_watch.h"
 
 DRIVER_INITIALIZE DriverEntry;
 DRIVER_UNLOAD SecondDriverUnload;
@@ -183,12 +184,16 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 		SdError("Failed to allocate the log (0x%08lX)\n", (unsigned long)(ULONG)status);
 		return status;
 	}
+	status = SdWatchStart();
+	if (!NT_SUCCESS(status)) {
+		SdError("Failed to start the watchdog (0x%08lX)\n", (unsigned long)(ULONG)status);
+		goto out_log;
+	}
 	status = SdBoostStart(SdConfig.MaxLeases);
 	if (!NT_SUCCESS(status)) {
 		SdError("Failed to start the leases' thread (0x%08lX)\n",
 			(unsigned long)(ULONG)status);
-		SdLogStop();
-		return status;
+		goto out_watch;
 	}
 
 	status = IoCreateDevice(DriverObject, sizeof(SD_DEVICE_EXTENSION), &devName,
@@ -196,9 +201,7 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 				&DeviceObject);
 	if (!NT_SUCCESS(status)) {
 		SdError("Failed to create device (0x%08lX)\n", (unsigned long)(ULONG)status);
-		SdBoostStop();
-		SdLogStop();
-		return status;
+		goto out_boost;
 	}
 	IoInitializeRemoveLock(&SdExtension(DeviceObject)->RemoveLock, SD_POOL_TAG, 0, 0);
 
@@ -207,24 +210,29 @@ NTSTATUS DriverEntry(PDRIVER_OBJECT DriverObject, PUNICODE_STRING RegistryPath)
 	if (!NT_SUCCESS(status)) {
 		SdError("Failed to set the device's security (0x%08lX)\n",
 			(unsigned long)(ULONG)status);
-		IoDeleteDevice(DeviceObject);
-		SdBoostStop();
-		SdLogStop();
-		return status;
+		goto out_device;
 	}
 
 	status = IoCreateSymbolicLink(&symLink, &devName);
 	if (!NT_SUCCESS(status)) {
 		SdError("Failed to create symbolic link (0x%08lX)\n",
 			(unsigned long)(ULONG)status);
-		IoDeleteDevice(DeviceObject);
-		SdBoostStop();
-		SdLogStop();
-		return status;
+		goto out_device;
 	}
 
 	SdInfo("DriverEntry completed successfully\n");
 	return STATUS_SUCCESS;
+
+	/* One way out: undo, in reverse, what was made. */
+out_device:
+	IoDeleteDevice(DeviceObject);
+out_boost:
+	SdBoostStop();
+out_watch:
+	SdWatchStop();
+out_log:
+	SdLogStop();
+	return status;
 }
 
 _Use_decl_annotations_
@@ -248,6 +256,7 @@ void SecondDriverUnload(PDRIVER_OBJECT DriverObject)
 		IoReleaseRemoveLockAndWait(lock, DriverObject);
 	/* Every lease ends, and the leases' thread is gone before the image is. */
 	SdBoostStop();
+	SdWatchStop();	/* after the thread: nothing samples any more */
 	if (SdHost.Wine) {
 		/*
 		 * Wine 8 frees the image as soon as this routine returns, and its

@@ -13,6 +13,7 @@
 #include "sd_host.h"
 #include "sd_lease.h"
 #include "sd_log.h"
+#include "sd_watch.h"
 
 /* "SdBo" in a pool dump. */
 #define SD_BOOST_POOL_TAG \
@@ -21,13 +22,6 @@
 static struct sd_leases SdLeases;
 static struct sd_lease *SdLeaseSlots;
 static FAST_MUTEX SdLeaseLock;
-
-/*
- * PsIsThreadTerminating, found at load on Windows only: Wine 8's export is
- * a bare stub, and a call would abort the driver host.
- */
-typedef BOOLEAN (NTAPI *SD_IS_TERMINATING)(PETHREAD Thread);
-static SD_IS_TERMINATING SdIsThreadTerminating;
 
 #if defined(SD_WINDOWS_KERNEL)
 static KEVENT SdLeaseStopEvent;		/* notification: the unload has begun */
@@ -40,8 +34,8 @@ static ULONGLONG SdNowMs(void)
 	return SdTimeSinceBootNs() / 1000000;
 }
 
-/* Wake the thread: a lease is due now, or sooner than it thought. */
-static void SdKick(void)
+_Use_decl_annotations_
+void SdBoostKick(void)
 {
 #if defined(SD_WINDOWS_KERNEL)
 	KeSetEvent(&SdLeaseKickEvent, IO_NO_INCREMENT, FALSE);
@@ -71,8 +65,9 @@ static void SdLogLeaseEnd(_In_ const struct sd_lease_end *End, _In_ UCHAR Kind,
 static void SdFinish(_In_ const struct sd_lease_end *End)
 {
 	PETHREAD thread = (PETHREAD)End->ref;
+	sd_s32 was;
 
-	if (!End->on_top || (SdIsThreadTerminating && SdIsThreadTerminating(thread))) {
+	if (!End->on_top || (SdHost.IsThreadTerminating && SdHost.IsThreadTerminating(thread))) {
 		SdLogLeaseEnd(End, SD_LOG_LEASE_END, FALSE);	/* nothing to put back */
 	} else if (!SdHost.Wine && End->level < SD_PRIORITY_REALTIME_MIN) {
 		/* Windows moves 1..15 back toward the base by itself (SPEC 5.1). */
@@ -82,10 +77,12 @@ static void SdFinish(_In_ const struct sd_lease_end *End)
 		       (unsigned long)End->id, (unsigned long)End->tid, (long)End->level);
 		SdLogLeaseEnd(End, SD_LOG_LEASE_SKIPPED, FALSE);
 	} else {
-		KeSetPriorityThread((PKTHREAD)thread, End->restore);
-		SdInfo("lease %lu: thread %lu back to %ld\n", (unsigned long)End->id,
-		       (unsigned long)End->tid, (long)End->restore);
-		SdLogLeaseEnd(End, SD_LOG_LEASE_END, TRUE);
+		NTSTATUS status = SdWatchSetLevel(thread, End->tid, End->restore, FALSE, &was);
+
+		SdInfo("lease %lu: thread %lu back to %ld (0x%08lX)\n", (unsigned long)End->id,
+		       (unsigned long)End->tid, (long)End->restore, (unsigned long)(ULONG)status);
+		SdLogLeaseEnd(End, NT_SUCCESS(status) ? SD_LOG_LEASE_END : SD_LOG_LEASE_SKIPPED,
+			      NT_SUCCESS(status));
 	}
 	ObDereferenceObject(thread);
 }
@@ -139,6 +136,9 @@ static VOID SdLeaseWorker(PVOID Context)
 		next = sd_leases_next_end(&SdLeases);
 		ExReleaseFastMutex(&SdLeaseLock);
 		now = SdNowMs();
+		/* The watchdog's samples, while it watches any thread (sd_watch.h). */
+		if (SdWatchTick() && (!next || next > now + SD_WATCH_PERIOD_MS))
+			next = now + SD_WATCH_PERIOD_MS;
 		timeout.QuadPart = next > now ? -10000LL * (LONGLONG)(next - now) : 0;
 		status = KeWaitForMultipleObjects(2, events, WaitAny, Executive, KernelMode, FALSE,
 						  next ? &timeout : NULL, NULL);
@@ -154,16 +154,12 @@ _Use_decl_annotations_
 SD_INIT_CODE
 NTSTATUS SdBoostStart(ULONG Max)
 {
-	UNICODE_STRING terminating = RTL_CONSTANT_STRING(L"PsIsThreadTerminating");
-
 	SdLeaseSlots = (struct sd_lease *)ExAllocatePoolWithTag(
 		PagedPool, (SIZE_T)Max * sizeof(struct sd_lease), SD_BOOST_POOL_TAG);
 	if (SdLeaseSlots == NULL)
 		return STATUS_INSUFFICIENT_RESOURCES;
 	sd_leases_init(&SdLeases, SdLeaseSlots, Max);
 	ExInitializeFastMutex(&SdLeaseLock);
-	SdIsThreadTerminating = SdHost.Wine ? NULL :
-		(SD_IS_TERMINATING)MmGetSystemRoutineAddress(&terminating);
 #if defined(SD_WINDOWS_KERNEL)
 	{
 		OBJECT_ATTRIBUTES attributes;
@@ -233,11 +229,12 @@ NTSTATUS SdBoostLease(const SD_REQUEST *Request, const SdBoost *Boost, SdBoostRe
 	status = SdCheckThreadAccess(thread, Request->RequestorMode, Boost->Priority);
 	if (NT_SUCCESS(status)) {
 		ExAcquireFastMutex(&SdLeaseLock);
-		if (SdLeases.live >= SdLeases.capacity) {
+		if (SdLeases.live >= SdLeases.capacity)
 			status = STATUS_INSUFFICIENT_RESOURCES;
-		} else {
-			Result->OldLevel = (sd_s32)KeSetPriorityThread((PKTHREAD)thread,
-								       Boost->Priority);
+		else
+			status = SdWatchSetLevel(thread, Boost->ThreadId, Boost->Priority, FALSE,
+						 &Result->OldLevel);
+		if (NT_SUCCESS(status)) {
 			slot = sd_leases_add(&SdLeases, Boost->ThreadId, Boost->Priority,
 					     Result->OldLevel, Boost->Flags,
 					     Boost->DurationMs ? SdNowMs() + Boost->DurationMs : 0,
@@ -252,7 +249,7 @@ NTSTATUS SdBoostLease(const SD_REQUEST *Request, const SdBoost *Boost, SdBoostRe
 	if (thread != NULL)
 		ObDereferenceObject(thread);
 	if (NT_SUCCESS(status) && Boost->DurationMs)
-		SdKick();	/* its end may come before the thread's next wake */
+		SdBoostKick();	/* its end may come before the thread's next wake */
 	return status;
 }
 
@@ -271,7 +268,7 @@ NTSTATUS SdBoostEnd(sd_u32 Id)
 	ExReleaseFastMutex(&SdLeaseLock);
 	if (i == SD_LEASE_NONE)
 		return STATUS_NOT_FOUND;
-	SdKick();
+	SdBoostKick();
 	return STATUS_SUCCESS;
 }
 
@@ -289,7 +286,7 @@ void SdBoostRelease(const void *FileObject)
 	n = sd_leases_end_owned(&SdLeases, FileObject);
 	ExReleaseFastMutex(&SdLeaseLock);
 	if (n)
-		SdKick();
+		SdBoostKick();
 }
 
 _Use_decl_annotations_

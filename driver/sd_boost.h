@@ -4,7 +4,8 @@
  * (docs/SPEC.md 5c), kept in include/sd_lease.h's table.
  *
  * Every lease ends on one system thread of the driver's, at priority 31,
- * which the boosted threads cannot starve. It waits on two events (stop,
+ * which the boosted threads cannot starve; the watchdog samples there too
+ * (sd_watch.h). It waits on two events (stop,
  * kick) with a timeout until the earliest lease's end: no KTIMER and no DPC
  * exist, so none is left to cancel or flush at unload. A lease holds the
  * reference PsLookupThreadByThreadId took, until it ends.
@@ -43,6 +44,10 @@ NTSTATUS SdBoostEnd(_In_ sd_u32 Id);
 /* IRP_MJ_CLEANUP, IRP_MJ_CLOSE: the file's leases end now. Idempotent. */
 _IRQL_requires_max_(PASSIVE_LEVEL)
 void SdBoostRelease(_In_ const void *FileObject);
+
+/* Wake the thread: a lease is due sooner than it thought, or a thread is watched. */
+_IRQL_requires_max_(DISPATCH_LEVEL)
+void SdBoostKick(void);
 
 /* End every lease that is due now: the thread's work. */
 _IRQL_requires_max_(PASSIVE_LEVEL)

@@ -5,7 +5,19 @@
  */
 #include "sd_config.h"
 
-SD_CONFIG SdConfig = { SD_PRIORITY_MAX, SD_LEASES_MAX };
+SD_CONFIG SdConfig = { SD_PRIORITY_MAX, SD_LEASES_MAX, SD_WATCH_BUDGET_MS, SD_WATCH_WINDOW_MS,
+		       SD_WATCH_SHARE_MS };
+
+/* The defaults, before the key is read. */
+SD_INIT_CODE
+static void SdDefaultConfig(void)
+{
+	SdConfig.MaxLevel = SD_PRIORITY_MAX;
+	SdConfig.MaxLeases = SD_LEASES_MAX;
+	SdConfig.WatchBudgetMs = SD_WATCH_BUDGET_MS;
+	SdConfig.WatchWindowMs = SD_WATCH_WINDOW_MS;
+	SdConfig.WatchShareMs = SD_WATCH_SHARE_MS;
+}
 
 /* Open Name under the key Root (or, with Root NULL, the absolute Name). */
 SD_INIT_CODE
@@ -64,16 +76,32 @@ static NTSTATUS SdReadParameters(_In_ HANDLE Parameters)
 {
 	UNICODE_STRING maxPriority = RTL_CONSTANT_STRING(L"MaxPriority");
 	UNICODE_STRING maxLeases = RTL_CONSTANT_STRING(L"MaxLeases");
+	UNICODE_STRING budget = RTL_CONSTANT_STRING(L"WatchdogBudgetMs");
+	UNICODE_STRING window = RTL_CONSTANT_STRING(L"WatchdogWindowMs");
+	UNICODE_STRING share = RTL_CONSTANT_STRING(L"WatchdogShareMs");
 	ULONG level = SD_PRIORITY_MAX, leases = SD_LEASES_MAX;
+	ULONG budgetMs = SD_WATCH_BUDGET_MS, windowMs = SD_WATCH_WINDOW_MS;
+	ULONG shareMs = SD_WATCH_SHARE_MS;
 	NTSTATUS status;
 
 	status = SdReadDword(Parameters, &maxPriority, SD_PRIORITY_MIN, SD_PRIORITY_MAX, &level);
 	if (NT_SUCCESS(status))
 		status = SdReadDword(Parameters, &maxLeases, 1, SD_LEASES_MAX, &leases);
+	if (NT_SUCCESS(status))
+		status = SdReadDword(Parameters, &budget, 0, SD_WATCH_LIMIT_MS, &budgetMs);
+	if (NT_SUCCESS(status))
+		status = SdReadDword(Parameters, &window, SD_WATCH_WINDOW_MIN_MS, SD_WATCH_LIMIT_MS,
+				     &windowMs);
+	/* The share is checked against the window just read. */
+	if (NT_SUCCESS(status))
+		status = SdReadDword(Parameters, &share, 0, windowMs, &shareMs);
 	if (!NT_SUCCESS(status))
 		return status;
 	SdConfig.MaxLevel = (LONG)level;
 	SdConfig.MaxLeases = leases;
+	SdConfig.WatchBudgetMs = budgetMs;
+	SdConfig.WatchWindowMs = windowMs;
+	SdConfig.WatchShareMs = shareMs;
 	return STATUS_SUCCESS;
 }
 
@@ -85,8 +113,7 @@ NTSTATUS SdReadConfig(PUNICODE_STRING RegistryPath)
 	HANDLE service, parameters;
 	NTSTATUS status;
 
-	SdConfig.MaxLevel = SD_PRIORITY_MAX;
-	SdConfig.MaxLeases = SD_LEASES_MAX;
+	SdDefaultConfig();
 	status = SdOpenKey(NULL, RegistryPath, &service);
 	if (status == STATUS_OBJECT_NAME_NOT_FOUND)
 		return STATUS_SUCCESS;		/* no service key: the defaults */

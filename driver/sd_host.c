@@ -33,9 +33,12 @@ void SdDetectHost(void)
 {
 	UNICODE_STRING wineOnly = RTL_CONSTANT_STRING(L"wine_ntoskrnl_main_loop");
 	UNICODE_STRING interruptTime = RTL_CONSTANT_STRING(L"KeQueryInterruptTime");
+	UNICODE_STRING terminating = RTL_CONSTANT_STRING(L"PsIsThreadTerminating");
 
 	SdHost.Wine = MmGetSystemRoutineAddress(&wineOnly) != NULL;
 	SdHost.QueryInterruptTime =
 		(ULONGLONG (NTAPI *)(void))MmGetSystemRoutineAddress(&interruptTime);
 	SdHost.InterruptTimeUnitNs = SdHost.Wine ? 1000000 : 100;
+	SdHost.IsThreadTerminating = SdHost.Wine ? NULL :
+		(BOOLEAN (NTAPI *)(PETHREAD))MmGetSystemRoutineAddress(&terminating);
 }

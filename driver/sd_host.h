@@ -29,6 +29,11 @@ typedef struct _SD_HOST {
 	 * KeQueryInterruptTime answers its tick count, in milliseconds.
 	 */
 	ULONG InterruptTimeUnitNs;
+	/*
+	 * PsIsThreadTerminating, found on Windows only: Wine 8's export is a
+	 * bare stub, and a call would abort the driver host. NULL under Wine.
+	 */
+	BOOLEAN (NTAPI *IsThreadTerminating)(PETHREAD Thread);
 } SD_HOST;
 
 extern SD_HOST SdHost;

@@ -12,6 +12,7 @@
 #include "sd_capture.h"
 #include "sd_config.h"
 #include "sd_host.h"
+#include "sd_watch.h"
 
 const SD_IOCTL_ENTRY SdIoctlTable[] = {
 	{ IOCTL_SECOND_DRIVER_SET_PRIORITY, FILE_WRITE_DATA, sizeof(ThreadData), 0,
@@ -96,14 +97,8 @@ static NTSTATUS SdSetThreadLevel(_In_ sd_u32 ThreadId, _In_ sd_s32 Level,
 		status = STATUS_INVALID_CID;
 	else
 		status = SdCheckThreadAccess(thread, RequestorMode, Level);
-	if (NT_SUCCESS(status) && Base) {
-		*OldLevel = (sd_s32)KeQueryPriorityThread((PKTHREAD)thread);
-		status = SdSetThreadBase(thread, Level);
-		if (!NT_SUCCESS(status))
-			*OldLevel = 0;
-	} else if (NT_SUCCESS(status)) {
-		*OldLevel = (sd_s32)KeSetPriorityThread((PKTHREAD)thread, (KPRIORITY)Level);
-	}
+	if (NT_SUCCESS(status))
+		status = SdWatchSetLevel(thread, ThreadId, Level, Base, OldLevel);
 	ObDereferenceObject(thread);
 	return status;
 }
@@ -420,13 +415,14 @@ SD_PAGED_CODE
 NTSTATUS SdGetInfoHandler(const SD_REQUEST *Request, ULONG_PTR *Information,
 			  PSD_LOG_NOTE Note)
 {
-	SdDriverInfo info = { SD_INTERFACE_VERSION, 0, 0, 0, { 0, 0, 0, 0 } };
+	SdDriverInfo info = { SD_INTERFACE_VERSION, 0, 0, 0, 0, 0, 0, 0 };
 
 	PAGED_CODE();
 
 	UNREFERENCED_PARAMETER(Note);
 	info.MaxLevel = SdConfig.MaxLevel;
 	SdBoostCounts(&info.MaxLeases, &info.LiveLeases);
+	SdWatchInfo(&info);
 	*(SdDriverInfo *)Request->OutputBuffer = info;
 	*Information = sizeof(info);
 	SdInfo("GET_INFO (0x%08lX) succeeded: version %lu, cap %ld\n",

@@ -332,9 +332,9 @@ _Static_assert(__builtin_offsetof(struct sd_batch, count) == 16, "count at 16");
 #define SD_LOG_CLEANUP        2u   /* Windows: its last handle closed (IRP_MJ_CLEANUP) */
 #define SD_LOG_CLOSE          3u   /* the file let go: IRP_MJ_CLOSE, release() */
 #define SD_LOG_IOCTL          4u   /* a device control, known or not */
-#define SD_LOG_LEASE_END      5u   /* reserved: a lease ended, the thread put back */
-#define SD_LOG_LEASE_SKIPPED  6u   /* reserved: a lease ended, the thread left alone */
-#define SD_LOG_WATCHDOG       7u   /* reserved: the watchdog stepped in */
+#define SD_LOG_LEASE_END      5u   /* a lease ended, the thread put back */
+#define SD_LOG_LEASE_SKIPPED  6u   /* a lease ended, the thread left alone */
+#define SD_LOG_WATCHDOG       7u   /* the watchdog took a thread back (SdWatchdogEvent) */
 #define SD_LOG_CHANGE         8u   /* one batch entry's change, before its IOCTL record */
 #define SD_LOG_KIND_MAX       15u
 
@@ -474,21 +474,58 @@ _Static_assert(sizeof(struct sd_boost) == 24, "struct sd_boost must be 24 bytes"
 _Static_assert(sizeof(struct sd_list_leases) == 24, "struct sd_list_leases must be 24 bytes");
 
 /* ---------------------------------------------------------------------------
+ * The watchdog (docs/SPEC.md 5d): every thread the driver put at 16..31 is
+ * sampled every SD_WATCH_PERIOD_MS on the driver's own thread. One that
+ * uses more than BudgetMs of CPU time without blocking, or more than
+ * ShareMs within any WindowMs, is put back to the level it had before the
+ * driver's first change, and a WATCHDOG record says so. Windows: the
+ * Parameters values WatchdogBudgetMs, WatchdogWindowMs, WatchdogShareMs;
+ * Linux: the module parameters watchdog_budget_ms, watchdog_window_ms,
+ * watchdog_share_ms. A budget of 0 turns it off; a share of 0 turns off
+ * the window rule alone.
+ * ------------------------------------------------------------------------- */
+#define SD_WATCH_PERIOD_MS      50u        /* how often watched threads are sampled */
+#define SD_WATCH_MAX            4096u      /* threads watched at once: a full batch */
+#define SD_WATCH_BUDGET_MS      200u       /* default: rtkit's RLIMIT_RTTIME */
+#define SD_WATCH_WINDOW_MS      1000u
+#define SD_WATCH_SHARE_MS       500u
+#define SD_WATCH_LIMIT_MS       60000u     /* the most any of the three may be */
+#define SD_WATCH_WINDOW_MIN_MS  100u
+
+/* SdWatchdogEvent.Rule: which limit the thread broke. */
+#define SD_WATCH_RULE_BUDGET    1u         /* BudgetMs without blocking */
+#define SD_WATCH_RULE_WINDOW    2u         /* ShareMs within WindowMs */
+
+/* A WATCHDOG record's Captured bytes (CapturedLength 16). */
+typedef struct SdWatchdogEvent {
+	sd_u32 Rule;           /* SD_WATCH_RULE_* */
+	sd_u32 UsedUs;         /* the CPU time it used, */
+	sd_u32 SpanUs;         /* within this much time */
+	sd_u32 Reserved;       /* 0 */
+} SdWatchdogEvent;
+
+_Static_assert(sizeof(SdWatchdogEvent) == SD_LOG_CAPTURE_MAX, "SdWatchdogEvent fills Captured");
+
+/* ---------------------------------------------------------------------------
  * GET_INFO: the interface's version (docs/SPEC.md's), and the driver's
  * settings. MaxLevel is the cap: the highest level any request may set
  * (Windows: the service's Parameters\MaxPriority; Linux: the module
  * parameter max_priority; 31 unless set). A level above it is refused with
  * STATUS_PRIVILEGE_NOT_HELD / ERANGE. MaxLeases is SD_LEASES_MAX, and
- * LiveLeases the leases live now.
+ * LiveLeases the leases live now. The watchdog's settings are those in
+ * effect: WatchBudgetMs is 0 when it is off (asked, or under Wine).
  * ------------------------------------------------------------------------- */
-#define SD_INTERFACE_VERSION  5u
+#define SD_INTERFACE_VERSION  6u
 
 typedef struct SdDriverInfo {
 	sd_u32 Version;        /* SD_INTERFACE_VERSION */
 	sd_s32 MaxLevel;       /* the cap, 1..31 */
 	sd_u32 MaxLeases;      /* leases the driver may hold at once */
 	sd_u32 LiveLeases;     /* leases held now */
-	sd_u32 Reserved[4];    /* 0; kept for the watchdog's settings */
+	sd_u32 WatchBudgetMs;  /* 0: the watchdog is off */
+	sd_u32 WatchWindowMs;
+	sd_u32 WatchShareMs;   /* 0: no window rule */
+	sd_u32 Watched;        /* threads watched now */
 } SdDriverInfo;
 
 _Static_assert(sizeof(SdDriverInfo) == 32, "SdDriverInfo must be 32 bytes");

@@ -10,7 +10,9 @@
  *
  * The thread sleeps until the earliest lease's end on an hrtimer
  * (schedule_hrtimeout), or until it is kicked: by a new lease with a
- * duration, END_LEASE, a release, or the module's exit.
+ * duration, END_LEASE, a release, a thread the watchdog begins to watch,
+ * or the module's exit. While the watchdog watches any thread, it also
+ * wakes every SD_WATCH_PERIOD_MS to sample them (sd_watch.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -28,6 +30,7 @@
 #include "sd_lease.h"
 #include "sd_log.h"
 #include "sd_sched.h"
+#include "sd_watch.h"
 
 static DEFINE_MUTEX(sd_lease_lock);
 static struct sd_leases sd_table;
@@ -41,7 +44,7 @@ static u64 sd_now_ms(void)
 	return ktime_to_ms(ktime_get());
 }
 
-static void sd_kick(void)
+void sd_boost_kick(void)
 {
 	atomic_set(&sd_lease_kick, 1);
 	wake_up_process(sd_lease_thread);
@@ -113,13 +116,19 @@ static int sd_lease_main(void *unused)
 	/* SCHED_FIFO 50: above every level the driver gives (SCHED_RR 16 at most). */
 	sched_set_fifo(current);
 	while (!kthread_should_stop()) {
-		u64 next;
+		u64 next, sample;
 
 		atomic_set(&sd_lease_kick, 0);
 		sd_end_due();
 		mutex_lock(&sd_lease_lock);
 		next = sd_leases_next_end(&sd_table);
 		mutex_unlock(&sd_lease_lock);
+		/* The watchdog's samples, while it watches any thread. */
+		if (sd_watch_tick()) {
+			sample = sd_now_ms() + SD_WATCH_PERIOD_MS;
+			if (!next || sample < next)
+				next = sample;
+		}
 
 		set_current_state(TASK_INTERRUPTIBLE);
 		if (kthread_should_stop() || atomic_read(&sd_lease_kick)) {
@@ -206,7 +215,7 @@ int sd_boost_start(struct file *file, u32 tid, s32 level, u32 flags, u32 duratio
 	if (pid)
 		put_pid(pid);
 	if (!ret && duration_ms)
-		sd_kick();	/* its end may come before the thread's next wake */
+		sd_boost_kick();	/* its end may come before the thread's next wake */
 	return ret;
 }
 
@@ -221,7 +230,7 @@ int sd_boost_end(u32 id)
 	mutex_unlock(&sd_lease_lock);
 	if (i == SD_LEASE_NONE)
 		return -ENOENT;
-	sd_kick();
+	sd_boost_kick();
 	return 0;
 }
 
@@ -233,7 +242,7 @@ void sd_boost_release(struct file *file)
 	n = sd_leases_end_owned(&sd_table, file);
 	mutex_unlock(&sd_lease_lock);
 	if (n)
-		sd_kick();
+		sd_boost_kick();
 }
 
 u32 sd_boost_list(SdLeaseInfo *out, u32 max, u32 *total)

@@ -38,6 +38,9 @@ void sd_boost_release(struct file *file);
 /* LIST_LEASES: up to max records into out; *total: the leases live. Returns the count. */
 u32 sd_boost_list(SdLeaseInfo *out, u32 max, u32 *total);
 
+/* Wake the thread: a lease is due sooner than it thought, or a thread is watched. */
+void sd_boost_kick(void);
+
 /* GET_INFO's numbers. */
 u32 sd_boost_max(void);
 u32 sd_boost_live(void);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sd_sched.h - the twin's way of reading and setting a thread's level
- * (seconddriver_main.c), for the lease code (sd_boost.c).
+ * (seconddriver_main.c), for the lease code (sd_boost.c) and the watchdog
+ * (sd_watch.c).
  */
 #ifndef SD_SCHED_H
 #define SD_SCHED_H
@@ -12,8 +13,15 @@
 /* A level a request may set: 0, -EINVAL (off 1..31) or -ERANGE (above the cap). */
 int sd_check_level(u32 tid, s32 level);
 
-/* Set a referenced task to a checked level; *old: the level before. 0 or -errno. */
+/*
+ * Set a referenced task to a checked level; *old: the level before. 0 or
+ * -errno. The watchdog learns of the change (sd_watch.c); -ENOSPC when it
+ * watches SD_WATCH_MAX threads and this would be one more.
+ */
 int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old);
+
+/* The same, without the watchdog: for the watchdog itself (seconddriver_main.c). */
+int sd_apply_level(struct task_struct *task, u32 tid, s32 level, s32 *old);
 
 /* The level a task is at, on the 1..31 scale; -1 for a policy it does not know. */
 s32 sd_task_level(struct task_struct *task);

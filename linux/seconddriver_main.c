@@ -34,6 +34,7 @@
 #include "sd_log.h"
 #include "sd_map.h"
 #include "sd_sched.h"
+#include "sd_watch.h"
 
 static struct miscdevice sd_misc;
 
@@ -49,6 +50,22 @@ MODULE_PARM_DESC(max_priority, "the highest level (1..31) a request may set; def
 static unsigned int sd_max_leases = SD_LEASES_MAX;
 module_param_named(max_leases, sd_max_leases, uint, 0444);
 MODULE_PARM_DESC(max_leases, "the most leases live at once (1..4096); default 4096");
+
+/*
+ * The watchdog's limits (docs/SPEC.md 5d), fixed at load:
+ * insmod seconddriver.ko watchdog_budget_ms=0 turns it off.
+ */
+static unsigned int sd_watch_budget_ms = SD_WATCH_BUDGET_MS;
+module_param_named(watchdog_budget_ms, sd_watch_budget_ms, uint, 0444);
+MODULE_PARM_DESC(watchdog_budget_ms,
+		 "CPU time a boosted real-time thread may use without blocking (0: watchdog off); default 200");
+static unsigned int sd_watch_window_ms = SD_WATCH_WINDOW_MS;
+module_param_named(watchdog_window_ms, sd_watch_window_ms, uint, 0444);
+MODULE_PARM_DESC(watchdog_window_ms, "the window of the share rule (100..60000); default 1000");
+static unsigned int sd_watch_share_ms = SD_WATCH_SHARE_MS;
+module_param_named(watchdog_share_ms, sd_watch_share_ms, uint, 0444);
+MODULE_PARM_DESC(watchdog_share_ms,
+		 "CPU time allowed within a window (0: no share rule; at most the window); default 500");
 
 /*
  * A SET to a SCHED_RR level is two scheduler calls: the policy, then nice 0
@@ -106,7 +123,8 @@ int sd_check_level(u32 tid, s32 level)
 
 /*
  * Set a task, which the caller holds a reference to, to a level it has
- * checked: 0, or a negative errno. *old gets the level the task had, read
+ * checked, without a word to the watchdog (sd_set_task, in sd_watch.c,
+ * is the way every request goes): 0, or a negative errno. *old gets the level the task had, read
  * under the lock that serialises the change (the log's audit trail, SET_EX's
  * answer, a lease's "before"); 0 when the change fails.
  *
@@ -117,7 +135,7 @@ int sd_check_level(u32 tid, s32 level)
  * (EPERM), as the Windows driver refuses System threads. May sleep: call it
  * outside any RCU section.
  */
-int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
+int sd_apply_level(struct task_struct *task, u32 tid, s32 level, s32 *old)
 {
 	struct sched_attr attr = { .size = sizeof(attr) };
 	struct sd_sched sched;
@@ -513,6 +531,7 @@ static long sd_ioctl_get_info(struct file *file, void __user *arg,
 		.LiveLeases = sd_boost_live(),
 	};
 
+	sd_watch_info(&info);
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
 	if (copy_to_user(arg, &info, sizeof(info)))
@@ -622,33 +641,51 @@ static int __init sd_init(void)
 		pr_err("max_leases=%u: it must be from 1 to %u\n", sd_max_leases, SD_LEASES_MAX);
 		return -EINVAL;
 	}
+	if (sd_watch_budget_ms > SD_WATCH_LIMIT_MS || sd_watch_window_ms < SD_WATCH_WINDOW_MIN_MS ||
+	    sd_watch_window_ms > SD_WATCH_LIMIT_MS || sd_watch_share_ms > sd_watch_window_ms) {
+		pr_err("watchdog_budget_ms=%u watchdog_window_ms=%u watchdog_share_ms=%u: the budget must be 0..%u, the window %u..%u, and the share 0..the window\n",
+		       sd_watch_budget_ms, sd_watch_window_ms, sd_watch_share_ms, SD_WATCH_LIMIT_MS,
+		       SD_WATCH_WINDOW_MIN_MS, SD_WATCH_LIMIT_MS);
+		return -EINVAL;
+	}
 	ret = sd_log_init();
 	if (ret) {
 		pr_err("cannot allocate the log: %d\n", ret);
 		return ret;
 	}
+	ret = sd_watch_init(sd_watch_budget_ms, sd_watch_window_ms, sd_watch_share_ms);
+	if (ret) {
+		pr_err("cannot allocate the watchdog's table: %d\n", ret);
+		goto out_log;
+	}
 	ret = sd_boost_init(sd_max_leases);
 	if (ret) {
 		pr_err("cannot start the leases' thread: %d\n", ret);
-		sd_log_exit();
-		return ret;
+		goto out_watch;
 	}
 	ret = misc_register(&sd_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s: %d\n", SD_LINUX_DEVICE_NAME, ret);
-		sd_boost_exit();
-		sd_log_exit();
-		return ret;
+		goto out_boost;
 	}
 	pr_info("loaded: /dev/%s, ioctl SET_PRIORITY %#x, levels capped at %d\n",
 		SD_LINUX_DEVICE_NAME, (unsigned int)SD_LINUX_IOCTL_SET_PRIORITY, sd_max_priority);
 	return 0;
+
+out_boost:
+	sd_boost_exit();
+out_watch:
+	sd_watch_exit();
+out_log:
+	sd_log_exit();
+	return ret;
 }
 
 static void __exit sd_exit(void)
 {
 	misc_deregister(&sd_misc);
 	sd_boost_exit();	/* every lease ends, and its thread stops */
+	sd_watch_exit();	/* after the thread: nothing samples any more */
 	sd_log_exit();
 	pr_info("unloaded\n");
 }

@@ -59,6 +59,7 @@
 #include "sd_host.h"
 #include "sd_ioctl.h"
 #include "sd_log.h"
+#include "sd_watch.h"
 
 #define MAX_LEN 65536u
 #define PATTERN 0xA5
@@ -329,7 +330,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ThreadData named = { 0, 0 };
 	ULONG_PTR info = 0xDEAD;
 	const uint8_t *seen = NULL;
-	int pre_lease = 0;
+	int pre_lease = 0, watched;
+	SdDriverInfo wi;
 	sd_u64 before;
 	NTSTATUS st;
 	size_t i;
@@ -453,7 +455,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		seen = NULL;	/* misaligned: never read */
 	before = log_next();
 	r.FileObject = &fault_page;	/* any address: the handle that owns leases */
-	if (SdBoostStart(4) != STATUS_SUCCESS)
+	/* The watchdog is on off Wine: every change at 16..31 starts a watch. */
+	if (SdWatchStart() != STATUS_SUCCESS || SdBoostStart(4) != STATUS_SUCCESS)
 		abort();
 	if (who & 0x80) {		/* a lease already live on another handle, if it can be */
 		SdBoost b = { 7, SD_PRIORITY_MIN, 0, 0 };
@@ -466,16 +469,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake.lookups = fake.derefs = fake.sets = 0;
 	st = SdDispatchIoctl(&r, &info);
 	check_log(code, st, info, &r, before, seen, sys);
-	if (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st) && fake.refs != 1)
+	memset(&wi, 0, sizeof(wi));
+	SdWatchInfo(&wi);
+	watched = (int)wi.Watched;	/* each watch holds one reference */
+	if (SdHost.Wine && (watched || fake.runtime_queries))
+		die("the watchdog ran under Wine", code, st);
+	if (watched > 1 && code != IOCTL_SECOND_DRIVER_SET_PRIORITY_BATCH)
+		die("one request began more than one watch", code, st);
+	if (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st) && fake.refs != 1 + watched)
 		die("a lease did not keep exactly one thread reference", code, st);
+	fake.refs -= watched;		/* given back when the watches end */
 	if (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st))
 		fake.refs = 0;		/* the lease's, given back when it ends */
 
 	if (fake.refs != 0)
 		die("a thread reference was kept or dropped twice", code, st);
-	/* A lease keeps its lookup's reference until it ends (checked below). */
+	/*
+	 * A lease keeps its lookup's reference until it ends (checked below);
+	 * a watch that began and ended within the request (a BATCH naming one
+	 * thread twice) dropped the reference it took.
+	 */
 	if (fake.derefs != (NT_SUCCESS(fake.lookup_status) ? fake.lookups : 0) -
-			   (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st)))
+			   (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st)) +
+			   fake.ref_takes - watched)
 		die("a successful lookup was not dereferenced exactly once", code, st);
 	if (fake.handles != 0)
 		die("a handle was left open", code, st);
@@ -539,9 +555,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		fake.refs = 0;
 		SdBoostStop();
-		if (fake.refs != -(held + pre_lease +
+		SdWatchStop();
+		if (fake.refs != -(held + pre_lease + watched +
 				   (code == IOCTL_SECOND_DRIVER_BOOST && NT_SUCCESS(st))))
-			die("ending the leases did not give back each one's reference", code, st);
+			die("ending the leases and the watches did not give back each one's reference",
+			    code, st);
 	}
 
 	free(sys);

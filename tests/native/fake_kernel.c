@@ -40,6 +40,7 @@ void fake_reset(void)
 	fake.process_status = STATUS_SUCCESS;
 	fake.process_base = 8;
 	fake.table[0].priority = 8;
+	fake.time_increment = 10000;	/* 1 ms ticks */
 }
 
 NTSTATUS PsLookupThreadByThreadId(HANDLE ThreadId, PETHREAD *Thread)
@@ -282,8 +283,25 @@ static int names(const UNICODE_STRING *s, const wchar_t *name)
 }
 
 /* With wine_exports, the two exports Wine has and x64 Windows lacks. */
+ULONG NTAPI fake_query_runtime_thread(PKTHREAD Thread, ULONG *UserTime)
+{
+	fake.runtime_queries++;
+	*UserTime = Thread->t.user_ticks;
+	return Thread->t.kernel_ticks;
+}
+
+ULONG NTAPI fake_query_time_increment(void)
+{
+	return fake.time_increment;
+}
+
 PVOID MmGetSystemRoutineAddress(UNICODE_STRING *SystemRoutineName)
 {
+	/* Windows has these; Wine's KeQueryRuntimeThread is a stub the driver must not find. */
+	if (!fake.no_runtime_export && names(SystemRoutineName, L"KeQueryRuntimeThread"))
+		return (PVOID)fake_query_runtime_thread;
+	if (!fake.no_runtime_export && names(SystemRoutineName, L"KeQueryTimeIncrement"))
+		return (PVOID)fake_query_time_increment;
 	if (!fake.wine_exports)
 		return NULL;
 	if (names(SystemRoutineName, L"wine_ntoskrnl_main_loop"))
@@ -331,6 +349,37 @@ void KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql)
 	fake.lock_misuse += *SpinLock != 1 || NewIrql != 0;
 	*SpinLock = 0;
 	fake.lock_held = 0;
+}
+
+NTSTATUS KeWaitForSingleObject(PVOID Object, int WaitReason, KPROCESSOR_MODE WaitMode,
+			       BOOLEAN Alertable, PVOID Timeout)
+{
+	KMUTEX *mutex = Object;
+
+	(void)WaitReason;
+	(void)WaitMode;
+	(void)Alertable;
+	(void)Timeout;
+	fake.lock_misuse += mutex->held != 0;
+	mutex->held = 1;
+	fake.watch_mutex_held = 1;
+	return STATUS_SUCCESS;
+}
+
+LONG KeReleaseMutex(KMUTEX *Mutex, BOOLEAN Wait)
+{
+	(void)Wait;
+	fake.lock_misuse += Mutex->held != 1;
+	Mutex->held = 0;
+	fake.watch_mutex_held = 0;
+	return 0;
+}
+
+void ObReferenceObject(PVOID Object)
+{
+	(void)Object;
+	fake.refs++;
+	fake.ref_takes++;
 }
 
 void ExAcquireFastMutex(FAST_MUTEX *Mutex)

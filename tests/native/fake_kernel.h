@@ -187,4 +187,14 @@ void KeReleaseSpinLock(PKSPIN_LOCK SpinLock, KIRQL NewIrql);
 HANDLE PsGetCurrentProcessId(void);
 HANDLE PsGetCurrentThreadId(void);
 
+/* The watchdog's lock and references (driver/sd_watch.c). */
+typedef struct { int held; } KMUTEX;
+enum { Executive = 0 };
+#define KeInitializeMutex(m, level) ((m)->held = 0)
+NTSTATUS KeWaitForSingleObject(PVOID Object, int WaitReason, KPROCESSOR_MODE WaitMode,
+			       BOOLEAN Alertable, PVOID Timeout);
+LONG KeReleaseMutex(KMUTEX *Mutex, BOOLEAN Wait);
+void ObReferenceObject(PVOID Object);
+#define NT_ASSERT(e) ((void)0)
+
 #endif /* FAKE_KERNEL_H */

@@ -16,6 +16,7 @@ struct fake_thread {
 	KPRIORITY priority;	/* KeQueryPriorityThread; KeSetPriorityThread returns and sets it */
 	int exiting;
 	int system;		/* PsIsSystemThread */
+	ULONG kernel_ticks, user_ticks;	/* KeQueryRuntimeThread */
 };
 
 enum { FAKE_THREADS = 8 };
@@ -38,6 +39,11 @@ struct fake_state {
 	NTSTATUS open_status;		/* ObOpenObjectByPointer's answer */
 	int privilege_denied;		/* SeSinglePrivilegeCheck answers FALSE */
 	int wine_exports;		/* MmGetSystemRoutineAddress finds Wine's name */
+	int no_runtime_export;		/* ... and not KeQueryRuntimeThread */
+	ULONG time_increment;		/* KeQueryTimeIncrement, in 100 ns */
+	int runtime_queries;		/* KeQueryRuntimeThread calls */
+	int watch_mutex_held;		/* the watchdog's KMUTEX is held now */
+	int ref_takes;			/* ObReferenceObject calls (the watchdog's) */
 	KPRIORITY process_base;		/* ProcessBasicInformation's BasePriority */
 	int pool_fail;			/* ExAllocatePoolWithTag answers NULL */
 	ULONG current_pid, current_tid;	/* PsGetCurrentProcessId/ThreadId */
@@ -83,6 +89,10 @@ struct fake_state {
 
 extern struct fake_state fake;
 void fake_reset(void);
+
+/* KeQueryRuntimeThread's and KeQueryTimeIncrement's fakes. */
+ULONG NTAPI fake_query_runtime_thread(PKTHREAD Thread, ULONG *UserTime);
+ULONG NTAPI fake_query_time_increment(void);
 
 /* KeQueryInterruptTime's fake: fake.interrupt_time. */
 ULONGLONG fake_query_interrupt_time(void);

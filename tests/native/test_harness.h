@@ -55,4 +55,7 @@ void test_config(void);
 void test_lease(void);
 void test_boost_driver(void);
 
+/* The watchdog (test_watch.c). */
+void test_watch(void);
+
 #endif /* TEST_HARNESS_H */

@@ -1074,6 +1074,7 @@ int main(void)
 	test_config();
 	test_lease();
 	test_boost_driver();
+	test_watch();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

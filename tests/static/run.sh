@@ -132,12 +132,14 @@ check "static: sparse checked each of the module's $nfiles files ($checked) and 
 
 # ---- the annotations agree -------------------------------------------------------
 bad=$(grep -rhoE '_IRQL_requires[a-z_]*\([A-Z_]+\)' driver/*.h | sort -u |
-	grep -vE '_IRQL_requires_max_\((PASSIVE|DISPATCH)_LEVEL\)')
-check "static: every IRQL annotation in the driver's headers is _IRQL_requires_max_ of PASSIVE_LEVEL or DISPATCH_LEVEL${bad:+: $bad}" \
+	grep -vE '_IRQL_requires_max_\((PASSIVE|APC|DISPATCH)_LEVEL\)')
+check "static: every IRQL annotation in the driver's headers is _IRQL_requires_max_ of PASSIVE_LEVEL, APC_LEVEL or DISPATCH_LEVEL${bad:+: $bad}" \
 	[ -z "$bad" ]
-# A routine that may run at DISPATCH_LEVEL must not be pageable: SPEC 8 puts
-# each one in .text, and its definition names no code section.
-dispatch=$(awk '/_IRQL_requires_max_\(DISPATCH_LEVEL\)/ { want = 1; next }
+# A routine that may run above PASSIVE_LEVEL is kept non-pageable: SPEC 8
+# puts each one in .text, and its definition names no code section. (Paged
+# code may run at APC_LEVEL; the driver's APC_LEVEL routines run under its
+# fast mutex, and it keeps them resident all the same.)
+dispatch=$(awk '/_IRQL_requires_max_\((APC|DISPATCH)_LEVEL\)/ { want = 1; next }
 	want && match($0, /[A-Za-z_][A-Za-z0-9_]*\(/) { print substr($0, RSTART, RLENGTH - 1); want = 0 }' driver/*.h)
 text_row=$(grep -E '^\| .* \| `\.text` \| any' docs/SPEC.md)
 missing=""
@@ -147,6 +149,6 @@ for fn in $dispatch; do
 		missing="$missing $fn(paged)"
 	fi
 done
-check "static: the $(wc -w <<<"$dispatch") routines annotated DISPATCH_LEVEL are in SPEC 8's .text row and in no paged section${missing:+; not:$missing}" \
+check "static: the $(wc -w <<<"$dispatch") routines annotated APC_LEVEL or DISPATCH_LEVEL are in SPEC 8's .text row and in no paged section${missing:+; not:$missing}" \
 	eval '[ -n "$dispatch" ] && [ -z "$missing" ]'
 summary

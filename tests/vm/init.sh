@@ -11,6 +11,9 @@
 #   stress the request storm (64-bit, then i386), module load/unload churn,
 #          the after-checks and the kernel's log (tests/vm/stress.sh), sized
 #          to fit about two minutes; stress-long: the long forms
+#   watch2 the watchdog's tests, booted with two vCPUs (tests/vm/run.sh)
+#   plant  the debug kernel's self-test: loads sd_plant.ko with the bug
+#          named in /sd/plant, then checks dmesg (tests/vm/debug-run.sh)
 # and powers the VM off. Tests run as root; target processes block.
 /bin/busybox mkdir -p /usr/bin /usr/sbin
 /bin/busybox --install -s
@@ -18,6 +21,11 @@ export PATH=/sd:/bin:/sbin:/usr/bin:/usr/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev	# DEVTMPFS_MOUNT is off in Debian's kernel
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+# The debug kernel's leak detector (scripts/debug-kernel.sh): forget what
+# boot left, so that only what the tests leak is reported at the end.
+kmemleak=/sys/kernel/debug/kmemleak
+[ -e $kmemleak ] && echo clear >$kmemleak
 mode=$(cat /sd/mode)
 MOD=seconddriver
 DEV=/dev/SecondDriver
@@ -50,6 +58,33 @@ echo "PASS [vm] module: insmod $MOD.ko $dyndbg"
 ok "module: $DEV is a character device" test -c $DEV
 ok "module: $DEV has mode 0600, root:root (miscdevice.mode; no udev here)" \
 	test "$(stat -c '%a %u %g' $DEV)" = "600 0 0"
+
+# The kernel's complaints, on any kernel: Debian's, or the debug kernel's
+# KASAN, lockdep, atomic-sleep and debug-object reports.
+dmesg_bad='WARNING:|BUG:|Oops|Call Trace|general protection|ODEBUG|possible circular locking'
+
+# kmemleak (the debug kernel only): objects the module allocated and lost.
+leak_check() {
+	[ -e $kmemleak ] || return 0
+	echo scan >$kmemleak
+	sleep 6	# kmemleak reports objects older than 5 s
+	echo scan >$kmemleak
+	leaks=$(grep -c seconddriver $kmemleak)
+	ok "kernel: kmemleak finds nothing the module allocated ($leaks traces name it)" test "$leaks" -eq 0
+	[ "$leaks" -eq 0 ] || head -n 40 $kmemleak | sed 's/^/SD-KMEMLEAK: /'
+}
+
+if [ "$mode" = plant ]; then
+	# The debug kernel's self-test: one planted bug must be reported.
+	bug=$(cat /sd/plant)
+	echo "# plant: sd_plant.ko bug=$bug"
+	insmod /sd/sd_plant.ko bug="$bug"
+	echo "# plant: insmod exited $?"
+	sleep 2
+	bad=$(dmesg | grep -E "$dmesg_bad" | head -n 3)
+	ok "kernel: dmesg has no WARN, BUG or Oops${bad:+: $bad}" test -z "$bad"
+	finish
+fi
 
 if [ "$mode" = crash ]; then
 	# The harness's own test: a crash must fail the run (tests/vm/run.sh).
@@ -96,13 +131,14 @@ if [ "$mode" = stress ] || [ "$mode" = stress-long ]; then
 		echo "# a stall or lockup was logged: the whole dmesg follows (SD-DMESG lines)"
 		dmesg | sed 's/^/SD-DMESG: /'
 	fi
-	bad=$(dmesg | grep -E "WARNING:|BUG:|Oops|Call Trace|general protection|$stall|refcount_t|sleeping function called from invalid context" | head -n 3)
+	bad=$(dmesg | grep -E "$dmesg_bad|$stall|refcount_t|sleeping function called from invalid context" | head -n 3)
 	ok "kernel: dmesg has no WARN, BUG, Oops, stall, lockup, hung task, refcount_t or sleep-in-atomic line${bad:+: $bad}" test -z "$bad"
 	taint=$(cat /proc/sys/kernel/tainted)
 	# 4096 = O (out-of-tree module), 8192 = E (unsigned module)
 	ok "kernel: the only taint is out-of-tree/unsigned (O, E), tainted=$taint" \
 		test $((taint & ~(4096 | 8192))) -eq 0 -a $((taint & 4096)) -ne 0
 	dmesg | grep -cE "$MOD: (loaded|unloaded)" | sed 's/^/# dmesg: load and unload lines: /'
+	leak_check
 	finish
 fi
 
@@ -121,6 +157,27 @@ if [ "$mode" = debug ]; then
 	echo "SD-DEBUG-CLIENT-EXIT $?"
 	echo "SD-DEBUG-AFTER $(sd_vmtest show $target)"
 	kill $target
+fi
+
+if [ "$mode" = watch2 ]; then
+	# tests/vm/run.sh boots this with two vCPUs: the spinner has one to itself.
+	echo "# sd_vmwatch on $(nproc) vCPUs: RT throttling off, then the kernel's default"
+	sd_vmwatch spinner -1
+	sd_vmwatch sleeper -1
+	sd_vmwatch spinner 950000
+line=$(SecondDriverClient log | grep ' WATCHDOG' | tail -n 1)
+echo "# log: $line"
+ok "watchdog: the client's log prints the WATCHDOG record: the rule, the CPU time and the change" \
+	eval 'echo "$line" | grep -qE "WATCHDOG: .*; ran without blocking: [0-9]+ us of CPU in [0-9]+ us; thread [0-9]+: 31 -> 8$"'
+	rmmod $MOD
+	insmod /sd/$MOD.ko watchdog_budget_ms=0
+	echo "# sd_vmwatch off -1 ($(nproc) vCPUs, loaded with watchdog_budget_ms=0, throttling off)"
+	sd_vmwatch off -1
+	ok "watch2: the final rmmod succeeds" rmmod $MOD
+	bad=$(dmesg | grep -E "$dmesg_bad" | head -n 3)
+	ok "kernel: dmesg has no WARN, BUG or Oops${bad:+: $bad}" test -z "$bad"
+	leak_check
+	finish
 fi
 
 # --- the test program: levels, errors, privilege; then the i386 build ------
@@ -144,6 +201,10 @@ echo "# sd_vmlease32 all (i386 build, through compat_ioctl)"
 sd_vmlease32 all
 echo "# sd_vmlease spinner (one vCPU, RT throttling off)"
 sd_vmlease spinner
+echo "# sd_vmwatch (one vCPU): the watchdog, RT throttling off, then the kernel's default"
+sd_vmwatch spinner -1
+sd_vmwatch sleeper -1
+sd_vmwatch spinner 950000
 
 # --- pid namespaces: a thread id of the parent namespace is not found ------
 sleep 1000 &
@@ -305,8 +366,8 @@ ok "log: install on Linux exits 2 and points to the README's insmod steps (exit 
 
 # --- the cap: the module parameter max_priority ------------------------------
 out=$(SecondDriverClient info | tr '\n' '|')
-ok "cap: info says interface version 5, levels capped at 31 (no cap), no lease live of 4096 (\"$out\")" \
-	test "$out" = "interface version 5|levels capped at 31 (no cap)|leases: 0 live, at most 4096|"
+ok "cap: info says interface version 6, levels capped at 31 (no cap), no lease live of 4096, the watchdog's defaults (\"$out\")" \
+	test "$out" = "interface version 6|levels capped at 31 (no cap)|leases: 0 live, at most 4096|watchdog: 200 ms without blocking, or 500 ms in 1000 ms; 0 threads watched|"
 rmmod $MOD
 insmod /sd/$MOD.ko dyndbg=+p max_priority=15
 ok "cap: insmod max_priority=15, read back from sysfs, read-only (0444)" \
@@ -328,7 +389,7 @@ ok "cap: boost-process (BATCH) of 20: the entry gets -ERANGE, with the hint (exi
 	eval 'test $rc -eq 1 && echo "$err" | grep -q "Thread $t: error -34" && echo "$err" | grep -q "caps levels at 15"'
 out=$(SecondDriverClient --json info)
 ok "cap: info --json reads the cap ($out)" \
-	test "$out" = '{"version": 5, "max_level": 15, "max_leases": 4096, "live_leases": 0}'
+	test "$out" = '{"version": 6, "max_level": 15, "max_leases": 4096, "live_leases": 0, "watchdog_budget_ms": 200, "watchdog_window_ms": 1000, "watchdog_share_ms": 500, "watched": 0}'
 kill $t
 rmmod $MOD
 for bad in 0 32 -1; do
@@ -340,6 +401,31 @@ done
 insmod /sd/$MOD.ko dyndbg=+p
 ok "cap: loaded again without the parameter: no cap" \
 	test "$(cat /sys/module/$MOD/parameters/max_priority)" = 31
+
+# --- the watchdog's settings: module parameters ------------------------------
+rmmod $MOD
+insmod /sd/$MOD.ko dyndbg=+p watchdog_budget_ms=0
+ok "watchdog: loaded with watchdog_budget_ms=0, the module says it is off" \
+	eval 'dmesg | grep -q "watchdog off: watchdog_budget_ms=0"'
+ok "watchdog: info says so" eval 'SecondDriverClient info | grep -qx "watchdog: off"'
+echo "# sd_vmwatch off 950000 (one vCPU, the kernel's default throttling)"
+sd_vmwatch off 950000
+rmmod $MOD
+for bad in watchdog_budget_ms=60001 watchdog_window_ms=99 watchdog_window_ms=60001 \
+	"watchdog_window_ms=400 watchdog_share_ms=401"; do
+	insmod /sd/$MOD.ko $bad 2>/dev/null
+	rc=$?
+	ok "watchdog: insmod $bad is refused (exit $rc), and the module says why" \
+		eval 'test $rc -ne 0 -a ! -d /sys/module/$MOD && dmesg | grep -q "the budget must be 0..60000, the window 100..60000, and the share 0..the window"'
+done
+insmod /sd/$MOD.ko dyndbg=+p watchdog_budget_ms=100 watchdog_window_ms=2000 watchdog_share_ms=0
+out=$(SecondDriverClient --json info)
+ok "watchdog: insmod watchdog_budget_ms=100 watchdog_window_ms=2000 watchdog_share_ms=0: GET_INFO reads them ($out)" \
+	eval 'echo "$out" | grep -q "\"watchdog_budget_ms\": 100, \"watchdog_window_ms\": 2000, \"watchdog_share_ms\": 0,"'
+ok "watchdog: info prints the budget alone when the share rule is off" \
+	eval 'SecondDriverClient info | grep -qx "watchdog: 100 ms without blocking; 0 threads watched"'
+rmmod $MOD
+insmod /sd/$MOD.ko dyndbg=+p
 
 # --- leases through the client -------------------------------------------------
 sleep 1000 &
@@ -410,8 +496,9 @@ ok "unload: the module is gone" test ! -d /sys/module/$MOD
 ok "unload: the module logged its unload" test -n "$(dmesg | grep "$MOD: unloaded")"
 
 # --- afterwards: no warning, no oops; only the out-of-tree taint -----------
-bad=$(dmesg | grep -E 'WARNING:|BUG:|Oops|Call Trace|general protection' | head -n 3)
+bad=$(dmesg | grep -E "$dmesg_bad" | head -n 3)
 ok "kernel: dmesg has no WARN, BUG or Oops${bad:+: $bad}" test -z "$bad"
+leak_check
 taint=$(cat /proc/sys/kernel/tainted)
 # 4096 = O (out-of-tree module), 8192 = E (unsigned module)
 ok "kernel: the only taint is out-of-tree/unsigned (O, E), tainted=$taint" \

@@ -4,8 +4,10 @@
 #
 #   vm_prepare          kernel packages, the module, the static programs
 #   vm_initramfs MODE   pack the busybox initramfs; MODE is test, bench, debug,
-#                       crash, stress or stress-long (see tests/vm/init.sh)
-#                       (debug: the client sends VM_DEBUG_PRIORITY, default 31)
+#                       crash, stress, stress-long, watch2 or plant (see
+#                       tests/vm/init.sh) (debug: the client sends
+#                       VM_DEBUG_PRIORITY, default 31; plant: VM_PLANT names
+#                       the bug; VM_EXTRA: more files for /sd)
 #   vm_boot LOG [QEMU ARGS...]
 #                       boot it under QEMU TCG with a hard timeout; the
 #                       serial console goes to LOG (escape codes and \r removed)
@@ -19,8 +21,10 @@
 # 127.0.0.1.
 
 VM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-VM_DIR=$VM_ROOT/build/vm
-VM_KERNEL=$VM_DIR/kernel
+# VM_DIR and VM_KERNEL may be set beforehand: scripts/debug-kernel.sh
+# points them at its own kernel, which vm_prepare then does not fetch.
+VM_DIR=${VM_DIR:-$VM_ROOT/build/vm}
+VM_KERNEL=${VM_KERNEL:-$VM_DIR/kernel}
 VM_SRC=$VM_DIR/src
 VM_KO=$VM_SRC/linux/seconddriver.ko
 VM_TIMEOUT=${VM_TIMEOUT:-180}
@@ -46,11 +50,15 @@ vm_build_module() {
 
 vm_prepare() {
 	mkdir -p "$VM_DIR"
-	vm_say "fetching Debian's kernel packages (tests/vm/fetch-kernel.sh)"
-	bash "$VM_ROOT/tests/vm/fetch-kernel.sh" "$VM_KERNEL" || {
-		vm_die "could not fetch the kernel; see the message above"
-		return 1
-	}
+	if [ -f "$VM_KERNEL/built-here" ]; then
+		vm_say "using the kernel built in $VM_KERNEL ($(cat "$VM_KERNEL/release"))"
+	else
+		vm_say "fetching Debian's kernel packages (tests/vm/fetch-kernel.sh)"
+		bash "$VM_ROOT/tests/vm/fetch-kernel.sh" "$VM_KERNEL" || {
+			vm_die "could not fetch the kernel; see the message above"
+			return 1
+		}
+	fi
 	vm_build_module || return 1
 	vm_say "building the static client and test programs (make linux-user)"
 	make -s -C "$VM_ROOT" linux-user >"$VM_DIR/user-build.log" 2>&1 || {
@@ -70,8 +78,10 @@ vm_initramfs() {
 	chmod 755 "$root/init"
 	echo "$mode" >"$root/sd/mode"
 	echo "${VM_DEBUG_PRIORITY:-31}" >"$root/sd/debug-priority"
+	echo "${VM_PLANT:-}" >"$root/sd/plant"
+	[ -z "${VM_EXTRA:-}" ] || cp $VM_EXTRA "$root/sd/"
 	cp "$VM_KO" "$root/sd/"
-	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_vmext,sd_vmext32,sd_vmlog,sd_vmlog32,sd_vmlease,sd_vmlease32,sd_bench,sd_stress,sd_stress32} "$root/sd/"
+	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_vmext,sd_vmext32,sd_vmlog,sd_vmlog32,sd_vmlease,sd_vmlease32,sd_vmwatch,sd_bench,sd_stress,sd_stress32} "$root/sd/"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 >"$VM_DIR/initramfs.gz") || {
 		vm_die "could not pack the initramfs"
 		return 1

@@ -48,11 +48,28 @@ grep -E '^# ' "$log" || true
 check "vm: the VM ran to the end (SD-VM-END) and powered off" \
 	grep -q '^SD-VM-END' "$log"
 check "vm: the in-VM programs each ended with their summary line" \
-	test "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log")" -eq 12
+	test "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log")" -eq 16
 check "vm: no kernel panic" bash -c "! grep -q 'Kernel panic' '$log'"
 if [ "$rc" -ne 0 ] || ! grep -q '^SD-VM-END' "$log"; then
 	echo "vm: the last lines of the console:"
 	tail -n 25 "$log" | sed 's/^/    | /'
+fi
+
+# The watchdog with two vCPUs: the spinner has one to itself, and the
+# watchdog's thread and this test share the other.
+if vm_initramfs watch2; then
+	wlog=$VM_DIR/watch2-console.log
+	echo "vm: booting with two vCPUs for the watchdog's tests (about 40 s)"
+	start=$(date +%s)
+	VM_SMP=2 vm_boot "$wlog"
+	wrc=$?
+	echo "vm: QEMU exited $wrc after $(($(date +%s) - start)) s; console log: $wlog"
+	absorb "vm: the watchdog's tests on two vCPUs" "$wlog" "$wrc"
+	grep -E '^# ' "$wlog" || true
+	check "vm: two vCPUs: the guest saw 2 CPUs, ran to the end (SD-VM-END) and printed 4 summaries" \
+		eval 'grep -q "^# sd_vmwatch on 2 vCPUs" "$wlog" && grep -q "^SD-VM-END" "$wlog" && test "$(grep -cE "^[0-9]+ passed, [0-9]+ failed" "$wlog")" -eq 4'
+else
+	fail "vm: pack the watch2 initramfs"
 fi
 
 # The harness itself: a kernel crash in the VM must end the boot at once

@@ -444,10 +444,12 @@ static void suite_errors(int fd)
 		memset(&info, 0x5a, sizeof(info));
 		err = raw(fd, SD_LINUX_IOCTL_GET_INFO, &info);
 		result(!err && info.Version == SD_INTERFACE_VERSION && info.MaxLevel == 31 &&
-		       info.MaxLeases == SD_LEASES_MAX && info.LiveLeases == 0 && !info.Reserved[0] &&
-		       !info.Reserved[3],
-		       "errors: GET_INFO answers version %u, cap %d, at most %u leases, none live, zeroed reserved words (%s)",
-		       info.Version, info.MaxLevel, info.MaxLeases, en(err));
+		       info.MaxLeases == SD_LEASES_MAX && info.LiveLeases == 0 &&
+		       info.WatchBudgetMs == SD_WATCH_BUDGET_MS && info.WatchWindowMs == SD_WATCH_WINDOW_MS &&
+		       info.WatchShareMs == SD_WATCH_SHARE_MS,
+		       "errors: GET_INFO answers version %u, cap %d, at most %u leases, none live, the watchdog's defaults %u/%u/%u ms (%s)",
+		       info.Version, info.MaxLevel, info.MaxLeases, info.WatchBudgetMs, info.WatchShareMs,
+		       info.WatchWindowMs, en(err));
 		expect(raw(fd, SD_LINUX_IOCTL_GET_INFO, NULL), EFAULT, "GET_INFO into NULL");
 		expect(wo < 0 ? errno : raw(wo, SD_LINUX_IOCTL_GET_INFO, &info), EBADF,
 		       "GET_INFO on a file opened write-only");

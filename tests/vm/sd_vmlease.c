@@ -261,8 +261,8 @@ static void suite_all(void)
 		SdDriverInfo info;
 
 		err = ioctl(fd, SD_LINUX_IOCTL_GET_INFO, &info) ? errno : 0;
-		result(!err && info.Version == 5 && info.LiveLeases == 0 && info.MaxLeases > 0,
-		       "lease: GET_INFO: version 5, no lease live, at most %u (%s)", info.MaxLeases,
+		result(!err && info.Version == SD_INTERFACE_VERSION && info.LiveLeases == 0 && info.MaxLeases > 0,
+		       "lease: GET_INFO: this version, no lease live, at most %u (%s)", info.MaxLeases,
 		       en(err));
 	}
 	close(fd);

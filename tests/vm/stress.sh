@@ -24,7 +24,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 mode=stress
-timeout=300
+timeout=${VM_STRESS_TIMEOUT:-300}	# scripts/debug-kernel.sh's slower kernel sets more
 case ${1:-} in
 --long) mode=stress-long timeout=1800 ;;
 "") ;;

@@ -58,6 +58,15 @@ stub_after=$(driver_log_lines "fixme:ntoskrnl:KeSetPriorityThread \(\S+ 31\)")
 check "driver: KeSetPriorityThread was called once with 31 (Wine's stub line; the priority itself is not observable under Wine)" \
 	[ "$stub_after" -eq $((stub_before + 1)) ]
 
+# ---- the watchdog: off under Wine, whose KeQueryRuntimeThread is a bare stub ----
+check "watchdog: the driver logged 'watchdog off: Wine' at load (Wine's KeQueryRuntimeThread would abort the host)" \
+	grep -q 'SecondDriver: watchdog off: Wine' "$DRIVER_LOG"
+sleep 3
+out=$(wrun "$RAW" set "$TARGET_TID" 30)
+driver_log_settle
+check "watchdog: 3 s after the demo's SET to 31, the driver host is alive and answers a SET (Wine shows no runaway: its KeSetPriorityThread is a stub; the VM proves the watchdog)" \
+	eval 'grep -q "^set: error 0$" <<<"$out" && ! grep -q "KeQueryRuntimeThread" "$DRIVER_LOG"'
+
 # Every level reaches KeSetPriorityThread with that very argument.
 bad_levels=""
 for p in $(seq 1 31); do
@@ -264,8 +273,8 @@ check "unload: the reloaded driver answers (set: error 0)" grep -q '^set: error 
 PARAMS='HKLM\System\CurrentControlSet\Services\second\Parameters'
 restart() { wrun sc stop second >/dev/null; wrun sc start second; }
 out=$(wrun "$CLIENT" info)
-check "cap: info says interface version 5, levels capped at 31 (no cap), no lease live of 4096" \
-	eval '[ "$out" = "$(printf "interface version 5\nlevels capped at 31 (no cap)\nleases: 0 live, at most 4096")" ]'
+check "cap: info says interface version 6, levels capped at 31 (no cap), no lease live of 4096, watchdog off (Wine)" \
+	eval '[ "$out" = "$(printf "interface version 6\nlevels capped at 31 (no cap)\nleases: 0 live, at most 4096\nwatchdog: off")" ]'
 wrun reg add "$PARAMS" /v MaxPriority /t REG_DWORD /d 15 /f >/dev/null
 out=$(restart)
 driver_log_settle
@@ -273,7 +282,7 @@ check "cap: with MaxPriority 15 the driver starts and says so" \
 	eval 'grep -qE "STATE +: 4 +RUNNING" <<<"$out" && grep -q "SecondDriver: levels are capped at 15" "$DRIVER_LOG"'
 out=$(wrun "$CLIENT" --json info)
 check "cap: info --json reads the cap ($out)" \
-	[ "$out" = '{"version": 5, "max_level": 15, "max_leases": 4096, "live_leases": 0}' ]
+	[ "$out" = '{"version": 6, "max_level": 15, "max_leases": 4096, "live_leases": 0, "watchdog_budget_ms": 0, "watchdog_window_ms": 0, "watchdog_share_ms": 0, "watched": 0}' ]
 before=$(stubs 16)
 wine "$CLIENT" "$TARGET_TID" 16 >"$SD_WORK/c.out" 2>&1; rc=$?
 driver_log_settle

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sd_watch.c - the twin's watchdog (sd_watch.h).
+ *
+ * What it reads, per watched thread, under RCU through the struct pid it
+ * holds a reference to:
+ *   - se.sum_exec_runtime: the CPU time the scheduler charged it, in ns,
+ *     brought up to date at each tick and each switch, for every policy;
+ *   - nvcsw: its voluntary context switches. It grows each time the thread
+ *     blocks (sleeps, waits), and only then; a sample that finds it changed
+ *     starts the run "without blocking" again.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "sd_boost.h"
+#include "sd_log.h"
+#include "sd_sched.h"
+#include "sd_watch.h"
+#include "sd_watchdog.h"
+
+static DEFINE_MUTEX(sd_watch_lock);
+static struct sd_watches sd_watches;	/* slots NULL: the watchdog is off */
+
+int sd_watch_init(u32 budget_ms, u32 window_ms, u32 share_ms)
+{
+	struct sd_watch_settings set = { budget_ms, window_ms, share_ms };
+	struct sd_watch **slots;
+
+	if (!budget_ms) {
+		pr_info("watchdog off: watchdog_budget_ms=0\n");
+		return 0;
+	}
+	slots = kvcalloc(SD_WATCH_MAX, sizeof(*slots), GFP_KERNEL);
+	if (!slots)
+		return -ENOMEM;
+	sd_watch_table_init(&sd_watches, slots, SD_WATCH_MAX, &set);
+	return 0;
+}
+
+/* A watch the table gave back: drop its reference to the thread, and free it. */
+static void sd_watch_free(struct sd_watch *s)
+{
+	put_pid((struct pid *)s->key);
+	kfree(s);
+}
+
+void sd_watch_exit(void)
+{
+	u32 i;
+
+	if (!sd_watches.slots)
+		return;
+	for (i = 0; i < sd_watches.capacity; i++) {
+		if (sd_watches.slots[i])
+			sd_watch_free(sd_watch_remove(&sd_watches, i));
+	}
+	kvfree(sd_watches.slots);
+	sd_watches.slots = NULL;
+}
+
+/*
+ * Set a task to a checked level through the scheduler (sd_apply_level), and
+ * keep its watch in step: a level of 16..31 is watched from the first
+ * change on; a lower one ends the watch. With the watchdog on and
+ * SD_WATCH_MAX threads watched, a change to a real-time level of one more
+ * thread is refused with -ENOSPC, and nothing changes.
+ */
+int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
+{
+	struct sd_watch *fresh = NULL, *gone = NULL;
+	struct pid *pid;
+	int ret, note = 0;
+
+	if (!sd_watches.slots)
+		return sd_apply_level(task, tid, level, old);
+	/*
+	 * The watch's key and reference. An exiting task may have let its pid
+	 * go already (get_task_pid answers NULL, where task_pid's pointer could
+	 * be one being freed: the VM storm's refcount warning); there is nothing
+	 * to watch then.
+	 */
+	pid = get_task_pid(task, PIDTYPE_PID);
+	if (!pid)
+		return sd_apply_level(task, tid, level, old);
+	*old = 0;
+	mutex_lock(&sd_watch_lock);
+	if (sd_watch_wants(&sd_watches, pid, level)) {
+		ret = -ENOSPC;
+		if (sd_watches.live >= sd_watches.capacity)
+			goto out;
+		ret = -ENOMEM;
+		fresh = kmalloc(sizeof(*fresh), GFP_KERNEL);
+		if (!fresh)
+			goto out;
+	}
+	ret = sd_apply_level(task, tid, level, old);
+	if (!ret)
+		note = sd_watch_note(&sd_watches, pid, tid, level, *old, ktime_get_ns(),
+				     READ_ONCE(task->se.sum_exec_runtime), READ_ONCE(task->nvcsw),
+				     &fresh, &gone);
+out:
+	mutex_unlock(&sd_watch_lock);
+	if (note <= 0)
+		put_pid(pid);	/* a new watch keeps this reference */
+	kfree(fresh);
+	if (gone)
+		sd_watch_free(gone);
+	if (note > 0)
+		sd_boost_kick();	/* its thread may be asleep with nothing to sample */
+	return ret;
+}
+
+/* One runaway: put it back, and say so in the log and in dmesg. */
+static void sd_take_back(struct task_struct *task, const struct sd_watch *s,
+			 const struct sd_watch_verdict *v)
+{
+	struct sd_log_note note = { };
+	SdWatchdogEvent event = {
+		.Rule = v->rule,
+		.UsedUs = (u32)min_t(u64, div_u64(v->used_ns, 1000), U32_MAX),
+		.SpanUs = (u32)min_t(u64, div_u64(v->span_ns, 1000), U32_MAX),
+	};
+	s32 was;
+	int ret;
+
+	ret = sd_apply_level(task, s->tid, s->old, &was);
+	pr_warn("watchdog: thread %u at %d used %u us of CPU in %u us (%s); back to %d: %d\n",
+		s->tid, s->level, event.UsedUs, event.SpanUs,
+		v->rule == SD_WATCH_RULE_BUDGET ? "without blocking" : "within the window",
+		s->old, ret);
+	sd_log_note_capture(&note, &event, sizeof(event));
+	note.target = s->tid;
+	note.old_level = s->level;
+	note.new_level = s->old;
+	if (!ret)
+		note.flags = SD_LOG_F_CHANGE;
+	sd_log_write(SD_LOG_WATCHDOG, 0, 0, 0, ret, &note);
+}
+
+u32 sd_watch_tick(void)
+{
+	struct sd_watch_verdict v;
+	u32 i, live;
+
+	if (!sd_watches.slots)
+		return 0;
+	mutex_lock(&sd_watch_lock);
+	for (i = 0; i < sd_watches.capacity && sd_watches.live; i++) {
+		struct sd_watch *s = sd_watches.slots[i];
+		struct task_struct *task;
+
+		if (!s)
+			continue;
+		rcu_read_lock();
+		task = pid_task((struct pid *)s->key, PIDTYPE_PID);
+		if (task)
+			get_task_struct(task);
+		rcu_read_unlock();
+		if (!task || sd_task_level(task) != s->level) {
+			/* Gone, or changed by someone else: no longer the driver's to watch. */
+			sd_watch_free(sd_watch_remove(&sd_watches, i));
+		} else if (sd_watch_sample(&sd_watches, i, ktime_get_ns(),
+					   READ_ONCE(task->se.sum_exec_runtime),
+					   READ_ONCE(task->nvcsw), &v)) {
+			sd_take_back(task, s, &v);
+			sd_watch_free(sd_watch_remove(&sd_watches, i));
+		}
+		if (task)
+			put_task_struct(task);
+	}
+	live = sd_watches.live;
+	mutex_unlock(&sd_watch_lock);
+	return live;
+}
+
+void sd_watch_info(SdDriverInfo *info)
+{
+	if (!sd_watches.slots)
+		return;
+	mutex_lock(&sd_watch_lock);
+	info->WatchBudgetMs = sd_watches.set.budget_ms;
+	info->WatchWindowMs = sd_watches.set.window_ms;
+	info->WatchShareMs = sd_watches.set.share_ms;
+	info->Watched = sd_watches.live;
+	mutex_unlock(&sd_watch_lock);
+}
