@@ -14,6 +14,7 @@
 #include "sd_lease.h"
 #include "sd_log.h"
 #include "sd_watch.h"
+#include "sd_watchdog.h"
 
 /* "SdBo" in a pool dump. */
 #define SD_BOOST_POOL_TAG \
@@ -123,8 +124,8 @@ _Use_decl_annotations_
 static VOID SdLeaseWorker(PVOID Context)
 {
 	PVOID events[2] = { &SdLeaseStopEvent, &SdLeaseKickEvent };
+	ULONGLONG next, now, sampleAt = 0;	/* the watchdog's next sample; 0: none */
 	LARGE_INTEGER timeout;
-	ULONGLONG next, now;
 	NTSTATUS status;
 
 	UNREFERENCED_PARAMETER(Context);
@@ -136,9 +137,14 @@ static VOID SdLeaseWorker(PVOID Context)
 		next = sd_leases_next_end(&SdLeases);
 		ExReleaseFastMutex(&SdLeaseLock);
 		now = SdNowMs();
-		/* The watchdog's samples, while it watches any thread (sd_watch.h). */
-		if (SdWatchTick() && (!next || next > now + SD_WATCH_PERIOD_MS))
-			next = now + SD_WATCH_PERIOD_MS;
+		/* The watchdog's samples, every period while it watches any thread. */
+		if (SdWatchTick()) {
+			sampleAt = sd_watch_next_sample(sampleAt, now);
+			if (!next || sampleAt < next)
+				next = sampleAt;
+		} else {
+			sampleAt = 0;
+		}
 		timeout.QuadPart = next > now ? -10000LL * (LONGLONG)(next - now) : 0;
 		status = KeWaitForMultipleObjects(2, events, WaitAny, Executive, KernelMode, FALSE,
 						  next ? &timeout : NULL, NULL);

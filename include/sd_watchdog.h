@@ -248,4 +248,20 @@ static inline sd_u32 sd_watch_sample(struct sd_watches *w, sd_u32 i, sd_u64 now_
 	return 0;
 }
 
+/*
+ * When the next sample is due, after a pass at now_ms: a period after the
+ * one that was due (sample_at; 0 when watching just began), so that the
+ * passes' own time does not stretch the period; a period from now if even
+ * that is past (the pass was a period late). A pass before sample_at (an
+ * extra one, for a kick) keeps it.
+ */
+static inline sd_u64 sd_watch_next_sample(sd_u64 sample_at, sd_u64 now_ms)
+{
+	if (sample_at > now_ms)
+		return sample_at;
+	if (sample_at && sample_at + SD_WATCH_PERIOD_MS > now_ms)
+		return sample_at + SD_WATCH_PERIOD_MS;
+	return now_ms + SD_WATCH_PERIOD_MS;
+}
+
 #endif /* SD_WATCHDOG_H */

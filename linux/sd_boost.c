@@ -31,6 +31,7 @@
 #include "sd_log.h"
 #include "sd_sched.h"
 #include "sd_watch.h"
+#include "sd_watchdog.h"
 
 static DEFINE_MUTEX(sd_lease_lock);
 static struct sd_leases sd_table;
@@ -113,21 +114,31 @@ static void sd_end_due(void)
 
 static int sd_lease_main(void *unused)
 {
+	u64 sample_at = 0;	/* the watchdog's next sample; 0: nothing watched */
+
 	/* SCHED_FIFO 50: above every level the driver gives (SCHED_RR 16 at most). */
 	sched_set_fifo(current);
 	while (!kthread_should_stop()) {
-		u64 next, sample;
+		u64 next, now;
 
 		atomic_set(&sd_lease_kick, 0);
 		sd_end_due();
 		mutex_lock(&sd_lease_lock);
 		next = sd_leases_next_end(&sd_table);
 		mutex_unlock(&sd_lease_lock);
-		/* The watchdog's samples, while it watches any thread. */
+		/*
+		 * The watchdog's samples, every period while it watches any
+		 * thread. The next one is due a period after the last one was
+		 * due, not after this pass ends, so that the passes' own time
+		 * does not stretch the period; an extra pass (a kick) keeps it.
+		 */
 		if (sd_watch_tick()) {
-			sample = sd_now_ms() + SD_WATCH_PERIOD_MS;
-			if (!next || sample < next)
-				next = sample;
+			now = sd_now_ms();
+			sample_at = sd_watch_next_sample(sample_at, now);
+			if (!next || sample_at < next)
+				next = sample_at;
+		} else {
+			sample_at = 0;
 		}
 
 		set_current_state(TASK_INTERRUPTIBLE);

@@ -681,11 +681,17 @@ out_log:
 	return ret;
 }
 
+/*
+ * No file is open (each holds the module), and no new open can succeed
+ * once the module is going. The leases end first: ending one sets a level,
+ * whose debug line names sd_misc's device, which misc_deregister() frees
+ * (a use-after-free KASAN found on the debug kernel, scripts/debug-kernel.sh).
+ */
 static void __exit sd_exit(void)
 {
-	misc_deregister(&sd_misc);
 	sd_boost_exit();	/* every lease ends, and its thread stops */
 	sd_watch_exit();	/* after the thread: nothing samples any more */
+	misc_deregister(&sd_misc);
 	sd_log_exit();
 	pr_info("unloaded\n");
 }

@@ -18,6 +18,8 @@ PKGS=(
   libclang-rt-14-dev
   # static analysis of the Linux module (Kbuild's C=1)
   sparse
+  # the debug kernel (scripts/debug-kernel.sh): building Linux itself
+  flex bison libssl-dev
   # tests and debugging
   cmake gdb iproute2 procps
 )

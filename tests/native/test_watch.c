@@ -208,6 +208,15 @@ static void test_watch_table(void)
 	      at == 10450 && v.used_ns == 225 * MS && v.span_ns == 450 * MS);
 	end();
 
+	begin("watchdog: samples stay a period apart: a late pass does not push the next, an extra one keeps it");
+	CHECK(sd_watch_next_sample(0, 1000) == 1050);		/* watching begins */
+	CHECK(sd_watch_next_sample(1050, 1052) == 1100);	/* 2 ms late: still 1100 */
+	CHECK(sd_watch_next_sample(1100, 1030) == 1100);	/* a kick's extra pass */
+	CHECK(sd_watch_next_sample(1100, 1100) == 1150);
+	CHECK(sd_watch_next_sample(1100, 1150) == 1200);	/* a whole period late: from now */
+	CHECK(sd_watch_next_sample(1100, 1149) == 1150);
+	end();
+
 	begin("watchdog: a share of 0 turns the window rule off; the budget still holds");
 	wreset(200, 1000, 0);
 	wnote(&key_a, 1, 31, 8, 0, 0, 0);

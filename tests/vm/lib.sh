@@ -13,7 +13,7 @@
 #                       serial console goes to LOG (escape codes and \r removed)
 #
 # Settings for vm_boot, from the environment: VM_TIMEOUT (seconds, default
-# 180), VM_SMP (vCPUs, default 1), VM_KERNEL_ARGS (appended to the kernel
+# 180), VM_SMP (vCPUs, default 1), VM_MEM (MiB, default 512), VM_KERNEL_ARGS (appended to the kernel
 # command line, after the defaults, so e.g. loglevel=7 overrides loglevel=4).
 #
 # Everything lands under build/vm/. Nothing listens on the network: the VM
@@ -93,10 +93,13 @@ vm_boot() {
 	local log=$1 rc
 	shift
 	rm -f "$log.raw"
+	# A PVH vmlinux, or a bzImage where the kernel has one (scripts/debug-kernel.sh).
+	local image=$VM_KERNEL/vmlinux
+	[ -f "$VM_KERNEL/bzImage" ] && image=$VM_KERNEL/bzImage
 	timeout --kill-after=10 "$VM_TIMEOUT" qemu-system-x86_64 \
-		-machine pc,accel=tcg -cpu max -smp "${VM_SMP:-1}" -m 512 \
+		-machine pc,accel=tcg -cpu max -smp "${VM_SMP:-1}" -m "${VM_MEM:-512}" \
 		-nodefaults -display none -no-reboot \
-		-kernel "$VM_KERNEL/vmlinux" -initrd "$VM_DIR/initramfs.gz" \
+		-kernel "$image" -initrd "$VM_DIR/initramfs.gz" \
 		-append "console=ttyS0 loglevel=4 oops=panic panic_on_warn=1 panic=-1${VM_KERNEL_ARGS:+ $VM_KERNEL_ARGS}" \
 		-serial "file:$log.raw" "$@" </dev/null >"$log.qemu" 2>&1
 	rc=$?

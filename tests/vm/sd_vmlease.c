@@ -80,18 +80,6 @@ static long long wait_level(pid_t tid, int level, long long limit_ms)
 	}
 }
 
-static int level_now(pid_t tid)
-{
-	char why[256];
-	int l;
-
-	for (l = 1; l <= 31; l++) {
-		if (at_level(0, tid, l, why, sizeof(why)))
-			return l;
-	}
-	return -1;
-}
-
 /* ---- all ---------------------------------------------------------------------------- */
 
 static void suite_all(void)
@@ -109,7 +97,7 @@ static void suite_all(void)
 	/* Handle-scoped: ends with its file. */
 	fd2 = dev_open(O_RDWR);
 	err = boost(fd2, t.tid, 25, 0, 0, &id, &old);
-	result(!err && old == 8 && id != 0 && level_now(t.tid) == 25,
+	result(!err && old == 8 && id != 0 && level_of(t.tid) == 25,
 	       "lease: BOOST sets 25 and answers the level before (8) and a lease id (%s, id %u)",
 	       en(err), id);
 	{
@@ -138,7 +126,7 @@ static void suite_all(void)
 	err = boost(fd2, t.tid, 22, SD_BOOST_DETACHED, 300, &id, &old);
 	close(fd2);
 	usleep(100000);
-	k = level_now(t.tid);
+	k = level_of(t.tid);
 	took = wait_level(t.tid, 8, 2000);
 	result(!err && k == 22 && took >= 0 && took <= 300,
 	       "lease: a detached 300 ms lease outlives its file (22 after 100 ms) and ends on time (back %lld ms later)",
@@ -153,9 +141,9 @@ static void suite_all(void)
 	}
 	err = err ? err : end_lease(fd, id);
 	usleep(50000);
-	result(!err && level_now(t.tid) == 12,
+	result(!err && level_of(t.tid) == 12,
 	       "lease: a thread someone else set (to 12) meanwhile is left alone when the lease ends (%s, now %d)",
-	       en(err), level_now(t.tid));
+	       en(err), level_of(t.tid));
 	{
 		ThreadData td = { (sd_u32)t.tid, 8 };
 
@@ -198,7 +186,7 @@ static void suite_all(void)
 			pause();
 			_exit(0);
 		}
-		for (k = 0; k < 1000 && level_now(t.tid) != 27; k++)
+		for (k = 0; k < 1000 && level_of(t.tid) != 27; k++)
 			usleep(1000);
 		kill(child, SIGKILL);
 		waitpid(child, NULL, 0);
@@ -231,7 +219,7 @@ static void suite_all(void)
 		       "lease: LIST_LEASES with reserved set: EINVAL");
 	}
 	result((ioctl(fd, SD_LINUX_IOCTL_BOOST, NULL) ? errno : 0) == EFAULT, "lease: BOOST of NULL: EFAULT");
-	result(level_now(t.tid) == 8, "lease: after every refusal the thread is still at 8");
+	result(level_of(t.tid) == 8, "lease: after every refusal the thread is still at 8");
 	close(ro);
 	close(wo);
 
@@ -307,7 +295,7 @@ static void suite_spinner(void)
 	 */
 	usleep(1000);
 	back = now_ms() - start;
-	result(!err && level_now(spinner_tid) == 8,
+	result(!err && level_of(spinner_tid) == 8,
 	       "spinner: a thread spinning at 31 on one vCPU, RT throttling off, is back at 8 (%s)",
 	       en(err));
 	result(!err && back >= 195 && back <= 200 + 20,
@@ -340,7 +328,7 @@ static void suite_bound(unsigned n)
 		err = boost(fd, t.tid, 5, 0, 0, &id, &old);
 	result(!err, "bound: %u leases are taken (%s)", n, en(err));
 	err = boost(fd, t.tid, 6, 0, 0, &id, &old);
-	result(err == ENOSPC && level_now(t.tid) == 5,
+	result(err == ENOSPC && level_of(t.tid) == 5,
 	       "bound: lease %u gets ENOSPC, and changes nothing (%s)", n + 1, en(err));
 	close(fd);
 	result(wait_level(t.tid, 8, 2000) >= 0, "bound: closing the file ends all %u; the thread is back at 8", n);

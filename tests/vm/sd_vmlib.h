@@ -127,13 +127,38 @@ static inline int at_level(pid_t pid, pid_t tid, int level, char *why, size_t le
 	return 1;
 }
 
-/* The objects in use in a slab cache, from /proc/slabinfo; -1 if absent. */
+/* The level thread tid is at, on both readings; -1 if it is at none (or mid-change). */
+static inline int level_of(pid_t tid)
+{
+	char why[256];
+	int l;
+
+	for (l = 1; l <= 31; l++) {
+		if (at_level(0, tid, l, why, sizeof(why)))
+			return l;
+	}
+	return -1;
+}
+
+/*
+ * The objects in use in a slab cache, from /proc/slabinfo; -1 if absent.
+ * The cache is shrunk first where SLUB offers it: on the debug kernel
+ * (scripts/debug-kernel.sh) that also empties KASAN's quarantine of it,
+ * which otherwise holds freed objects back and counts them as in use.
+ */
 static inline long slab_in_use(const char *cache)
 {
-	FILE *f = fopen("/proc/slabinfo", "r");
 	char line[512], name[64];
 	long active = -1, n;
+	FILE *f;
 
+	snprintf(line, sizeof(line), "/sys/kernel/slab/%s/shrink", cache);
+	f = fopen(line, "w");
+	if (f) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+	f = fopen("/proc/slabinfo", "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {

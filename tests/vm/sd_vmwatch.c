@@ -40,18 +40,6 @@ static long long now_us(void)
 	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static int level_of(pid_t tid)
-{
-	char why[256];
-	int l;
-
-	for (l = 1; l <= 31; l++) {
-		if (at_level(0, tid, l, why, sizeof(why)))
-			return l;
-	}
-	return -1;
-}
-
 static int set_rt_runtime(const char *value)
 {
 	FILE *f = fopen("/proc/sys/kernel/sched_rt_runtime_us", "w");
@@ -184,9 +172,10 @@ static void suite_spinner(const char *rt)
 	       "spinner (rt_runtime %s): the driver took it back %lld us after the SET (the log's times); more than the %u ms budget, at most the budget + one %u ms period (+5 ms: the CPU time's tick); this program saw it at %lld ms",
 	       rt, took, info.WatchBudgetMs, SD_WATCH_PERIOD_MS, back / 1000);
 	sh = shell_us();
-	result(sh >= 0 && sh <= 100000,
-	       "spinner (rt_runtime %s): with the spinner still running at 8, a shell answers in %lld us (at most 100 ms)",
-	       rt, sh);
+	/* The debug kernel's checks (scripts/debug-kernel.sh) slow fork and exec several times. */
+	result(sh >= 0 && (sh <= 100000 || getenv("SD_DEBUG_KERNEL")),
+	       "spinner (rt_runtime %s): with the spinner still running at 8, a shell answers in %lld us (at most 100 ms%s)",
+	       rt, sh, getenv("SD_DEBUG_KERNEL") ? "; not judged on the debug kernel" : "");
 	if (ok && rec.CapturedLength == sizeof(ev))
 		memcpy(&ev, rec.Captured, sizeof(ev));
 	ok = ok && rec.TargetThread == (sd_u32)pid && rec.OldLevel == 31 && rec.NewLevel == 8 &&
@@ -260,7 +249,8 @@ static void suite_off(const char *rt)
 	result(info.WatchBudgetMs == 0 && info.Watched == 0,
 	       "off (rt_runtime %s): GET_INFO says the watchdog is off (budget %u)", rt,
 	       info.WatchBudgetMs);
-	pid = child(5000000, 0);
+	/* 20 s: the check below may wait for the CPU, on a slow kernel, with throttling on. */
+	pid = child(20000000, 0);
 	usleep(20000);
 	err = set_level(fd, pid, 31);
 	usleep(1000000);
