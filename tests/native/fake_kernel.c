@@ -213,6 +213,13 @@ NTSTATUS ZwQueryValueKey(HANDLE Key, UNICODE_STRING *Name, KEY_VALUE_INFORMATION
 		type = fake.leases_type;
 		len = sizeof(fake.leases_value);
 		data = (const unsigned char *)&fake.leases_value;
+	} else if (names(Name, L"WatchdogBudgetMs") || names(Name, L"WatchdogWindowMs") ||
+		   names(Name, L"WatchdogShareMs")) {
+		int i = names(Name, L"WatchdogBudgetMs") ? 0 : names(Name, L"WatchdogWindowMs") ? 1 : 2;
+
+		type = fake.watch_set[i] ? REG_DWORD : 0;
+		len = sizeof(fake.watch_values[i]);
+		data = (const unsigned char *)&fake.watch_values[i];
 	} else {
 		return STATUS_OBJECT_NAME_NOT_FOUND;
 	}

@@ -56,6 +56,8 @@ struct fake_state {
 	unsigned char reg_data[16];
 	ULONG leases_type;		/* 0: no MaxLeases value */
 	ULONG leases_value;
+	ULONG watch_values[3];		/* WatchdogBudgetMs, -WindowMs, -ShareMs; */
+	int watch_set[3];		/* ... each a REG_DWORD only if set */
 	int keys_open;			/* registry keys opened and not closed */
 	NTSTATUS process_status;	/* PsLookupProcessByProcessId's answer */
 	/* what happened */

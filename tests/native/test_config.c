@@ -146,4 +146,26 @@ void test_config(void)
 	fake.leases_value = 4097;
 	CHECK(SdReadConfig(&service) == STATUS_INVALID_PARAMETER && fake.keys_open == 0);
 	end();
+
+	begin("watchdog: Parameters' WatchdogBudgetMs, WatchdogWindowMs, WatchdogShareMs: 200/1000/500 unless set; off their ranges, the load stops");
+	CHECK(SdReadConfig(&service) == STATUS_SUCCESS && SdConfig.WatchBudgetMs == 200 &&
+	      SdConfig.WatchWindowMs == 1000 && SdConfig.WatchShareMs == 500);
+	fake.watch_set[0] = fake.watch_set[1] = fake.watch_set[2] = 1;
+	fake.watch_values[0] = 0;	/* off */
+	fake.watch_values[1] = 2000;
+	fake.watch_values[2] = 2000;	/* the whole window: allowed */
+	CHECK(SdReadConfig(&service) == STATUS_SUCCESS && SdConfig.WatchBudgetMs == 0 &&
+	      SdConfig.WatchWindowMs == 2000 && SdConfig.WatchShareMs == 2000);
+	fake.watch_values[2] = 2001;	/* more than the window */
+	CHECK(SdReadConfig(&service) == STATUS_INVALID_PARAMETER);
+	CHECK(strstr(fake.last_log, "WatchdogShareMs is 2001; it must be from 0 to 2000") != NULL);
+	fake.watch_values[2] = 500;
+	fake.watch_values[1] = 99;
+	CHECK(SdReadConfig(&service) == STATUS_INVALID_PARAMETER);
+	fake.watch_values[1] = 1000;
+	fake.watch_values[0] = 60001;
+	CHECK(SdReadConfig(&service) == STATUS_INVALID_PARAMETER && fake.keys_open == 0);
+	fake.watch_values[0] = 60000;
+	CHECK(SdReadConfig(&service) == STATUS_SUCCESS && SdConfig.WatchBudgetMs == 60000);
+	end();
 }
