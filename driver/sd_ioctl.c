@@ -7,7 +7,6 @@
  */
 #include "sd_ioctl.h"
 #include "sd_access.h"
-#include "sd_base.h"
 #include "sd_boost.h"
 #include "sd_capture.h"
 #include "sd_config.h"
