@@ -27,13 +27,19 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 kmemleak=/sys/kernel/debug/kmemleak
 if [ -e $kmemleak ]; then
 	echo clear >$kmemleak
-	# The programs relax the one bound the debug kernel's checks break: a
-	# shell's start-up time (sd_vmwatch).
+	# The programs relax the two bounds the debug kernel's checks break: a
+	# shell's start-up time (sd_vmwatch) and a lease's lateness (sd_vmlease).
 	export SD_DEBUG_KERNEL=1
 fi
 mode=$(cat /sd/mode)
 MOD=seconddriver
 DEV=/dev/SecondDriver
+
+timed() {	# timed COMMAND...: runs it, then says how long it took
+	t0=$(date +%s)
+	"$@"
+	echo "# took $(($(date +%s) - t0)) s: $*"
+}
 
 ok() {	# ok NAME COMMAND...: PASS when the command succeeds
 	name=$1
@@ -116,19 +122,19 @@ if [ "$mode" = stress ] || [ "$mode" = stress-long ]; then
 	fi
 	echo "# stress: $(nproc) CPUs; storm of $storm_n requests over $storm_threads threads per ABI, $cycles churn cycles"
 	echo "# sd_stress storm $storm_n $storm_threads"
-	sd_stress storm $storm_n $storm_threads
+	timed sd_stress storm $storm_n $storm_threads
 	echo "# sd_stress32 storm $storm_n $storm_threads (i386 build, through compat_ioctl)"
-	sd_stress32 storm $storm_n $storm_threads
+	timed sd_stress32 storm $storm_n $storm_threads
 	echo "# sd_stress race $races"
-	sd_stress race $races
+	timed sd_stress race $races
 	echo "# sd_vmlog race $log_race (8 writers, one reader following, $(nproc) CPUs)"
-	sd_vmlog race $log_race
+	timed sd_vmlog race $log_race
 	ok "stress: rmmod before the churn" rmmod $MOD
 	echo "# sd_stress churn $cycles"
-	sd_stress churn $cycles /sd/$MOD.ko
+	timed sd_stress churn $cycles /sd/$MOD.ko
 	ok "stress: insmod again after the churn" insmod /sd/$MOD.ko
 	echo "# sd_stress after"
-	sd_stress after
+	timed sd_stress after
 	ok "stress: the final rmmod succeeds" rmmod $MOD
 	ok "stress: $DEV and the module are gone" test ! -e $DEV -a ! -d /sys/module/$MOD
 
@@ -169,13 +175,13 @@ fi
 if [ "$mode" = watch2 ]; then
 	# tests/vm/run.sh boots this with two vCPUs: the spinner has one to itself.
 	echo "# sd_vmwatch on $(nproc) vCPUs: RT throttling off, then the kernel's default"
-	sd_vmwatch spinner -1
-	sd_vmwatch sleeper -1
-	sd_vmwatch spinner 950000
+	timed sd_vmwatch spinner -1
+	timed sd_vmwatch sleeper -1
+	timed sd_vmwatch spinner 950000
 	rmmod $MOD
 	insmod /sd/$MOD.ko watchdog_budget_ms=0
 	echo "# sd_vmwatch off -1 ($(nproc) vCPUs, loaded with watchdog_budget_ms=0, throttling off)"
-	sd_vmwatch off -1
+	timed sd_vmwatch off -1
 	ok "watch2: the final rmmod succeeds" rmmod $MOD
 	bad=$(dmesg | grep -E "$dmesg_bad" | head -n 3)
 	ok "kernel: dmesg has no WARN, BUG or Oops${bad:+: $bad}" test -z "$bad"
@@ -185,29 +191,29 @@ fi
 
 # --- the test program: levels, errors, privilege; then the i386 build ------
 echo "# sd_vmtest all"
-sd_vmtest all
+timed sd_vmtest all
 echo "# sd_vmtest32 errors (i386 build, through compat_ioctl)"
-sd_vmtest32 errors
+timed sd_vmtest32 errors
 echo "# sd_vmext all (GET, SET_EX, BATCH)"
-sd_vmext all
+timed sd_vmext all
 echo "# sd_vmext32 errors (i386 build, through compat_ioctl)"
-sd_vmext32 errors
+timed sd_vmext32 errors
 echo "# sd_vmlog all (the log: GET_LOG, CLEAR_LOG)"
-sd_vmlog all
+timed sd_vmlog all
 echo "# sd_vmlog32 all (i386 build, through compat_ioctl)"
-sd_vmlog32 all
+timed sd_vmlog32 all
 echo "# sd_vmlog race 2000 (8 writers, one reader following)"
-sd_vmlog race 2000
+timed sd_vmlog race 2000
 echo "# sd_vmlease all (BOOST, END_LEASE, LIST_LEASES)"
-sd_vmlease all
+timed sd_vmlease all
 echo "# sd_vmlease32 all (i386 build, through compat_ioctl)"
-sd_vmlease32 all
+timed sd_vmlease32 all
 echo "# sd_vmlease spinner (one vCPU, RT throttling off)"
-sd_vmlease spinner
+timed sd_vmlease spinner
 echo "# sd_vmwatch (one vCPU): the watchdog, RT throttling off, then the kernel's default"
-sd_vmwatch spinner -1
-sd_vmwatch sleeper -1
-sd_vmwatch spinner 950000
+timed sd_vmwatch spinner -1
+timed sd_vmwatch sleeper -1
+timed sd_vmwatch spinner 950000
 line=$(SecondDriverClient log | grep ' WATCHDOG' | tail -n 1)
 echo "# log: $line"
 ok "watchdog: the client's log prints the WATCHDOG record: the rule, the CPU time and the change" \
@@ -416,7 +422,7 @@ ok "watchdog: loaded with watchdog_budget_ms=0, the module says it is off" \
 	eval 'dmesg | grep -q "watchdog off: watchdog_budget_ms=0"'
 ok "watchdog: info says so" eval 'SecondDriverClient info | grep -qx "watchdog: off"'
 echo "# sd_vmwatch off 950000 (one vCPU, the kernel's default throttling)"
-sd_vmwatch off 950000
+timed sd_vmwatch off 950000
 rmmod $MOD
 for bad in watchdog_budget_ms=60001 watchdog_window_ms=99 watchdog_window_ms=60001 \
 	"watchdog_window_ms=400 watchdog_share_ms=401"; do
@@ -480,7 +486,7 @@ ok "lease: insmod max_leases=0 is refused, and the module says why" \
 	eval 'test ! -d /sys/module/$MOD && dmesg | grep -q "max_leases=0: it must be from 1 to 4096"'
 insmod /sd/$MOD.ko dyndbg=+p max_leases=3
 echo "# sd_vmlease bound 3 (loaded with max_leases=3)"
-sd_vmlease bound 3
+timed sd_vmlease bound 3
 rmmod $MOD
 insmod /sd/$MOD.ko dyndbg=+p
 
