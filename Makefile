@@ -78,7 +78,7 @@ LCFLAGS   := $(WARN) -O2 -static -Iinclude -Iclient
 LINUX_BINS := $(LNX)/SecondDriverClient $(LNX)/SecondDriverClient32 $(LNX)/sd_vmext $(LNX)/sd_vmext32 \
               $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_vmlog $(LNX)/sd_vmlog32 \
               $(LNX)/sd_vmlease $(LNX)/sd_vmlease32 $(LNX)/sd_vmwatch $(LNX)/sd_bench \
-              $(LNX)/sd_stress $(LNX)/sd_stress32
+              $(LNX)/sd_latency $(LNX)/sd_stress $(LNX)/sd_stress32
 
 # --- native unit tests -------------------------------------------------------
 HOSTCC    ?= gcc
@@ -98,7 +98,7 @@ all: driver client wine-tests native fuzz linux-user
 driver: $(REL)/SecondDriver.sys $(DBG)/SecondDriver.sys
 client: $(BIN)/SecondDriverClient.exe
 wine-tests: $(BIN)/sd_target.exe $(BIN)/sd_wine_tests.exe $(BIN)/sd_probe_test.exe \
-            $(BIN)/sd_stress.exe $(BIN)/sd_check.exe $(BIN)/sd_wine_log.exe
+            $(BIN)/sd_stress.exe $(BIN)/sd_check.exe $(BIN)/sd_wine_log.exe $(BIN)/sd_winbench.exe
 native: $(NATIVE)/test_native
 fuzz: $(FUZZ)/fuzz_ioctl $(FUZZ)/fuzz_map $(FUZZ)/fuzz_json
 linux-user: $(LINUX_BINS)
@@ -174,6 +174,10 @@ $(BIN)/sd_wine_log.exe: tests/wine/sd_wine_log.c tests/lib/sd_report.h tests/lib
 		include/seconddriver.h
 	@mkdir -p $(@D)
 	$(UCC) $(UCFLAGS) -Itests/lib $< -o $@
+
+$(BIN)/sd_winbench.exe: bench/sd_winbench.c include/seconddriver.h
+	@mkdir -p $(@D)
+	$(UCC) $(UCFLAGS) $< -o $@
 
 $(BIN)/sd_stress.exe: tests/wine/sd_stress.c tests/lib/sd_report.h include/seconddriver.h
 	@mkdir -p $(@D)
@@ -256,6 +260,10 @@ $(LNX)/sd_bench: bench/sd_bench.c tests/vm/sd_sched_attr.h tests/vm/sd_target.h 
 		linux/sd_map.c linux/sd_map.h Makefile
 	@mkdir -p $(@D)
 	$(LCC) $(LCFLAGS) -Ilinux -Itests/vm -pthread bench/sd_bench.c linux/sd_map.c -o $@
+
+$(LNX)/sd_latency: bench/sd_latency.c include/seconddriver.h Makefile
+	@mkdir -p $(@D)
+	$(LCC) $(LCFLAGS) -pthread bench/sd_latency.c -o $@
 
 # The kernel module, against KDIR (default: the running kernel's headers).
 KDIR ?= /lib/modules/$(shell uname -r)/build

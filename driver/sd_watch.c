@@ -108,7 +108,7 @@ void SdWatchStop(void)
 	if (SdWatches.slots == NULL)
 		return;
 	for (i = 0; i < SdWatches.capacity; i++) {
-		if (SdWatches.slots[i] != NULL)
+		if (sd_watch_at(&SdWatches, i) != NULL)
 			SdWatchFree(sd_watch_remove(&SdWatches, i));
 	}
 	ExFreePoolWithTag(SdWatches.slots, SD_WATCH_POOL_TAG);
@@ -209,7 +209,7 @@ ULONG SdWatchTick(void)
 		return 0;
 	SdWatchLockAcquire();
 	for (i = 0; i < SdWatches.capacity && SdWatches.live; i++) {
-		struct sd_watch *s = SdWatches.slots[i];
+		struct sd_watch *s = sd_watch_at(&SdWatches, i);
 		PETHREAD thread;
 
 		if (s == NULL)

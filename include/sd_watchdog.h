@@ -30,6 +30,13 @@
  * sd_watch_note says when to take it and when to drop it. The table holds
  * pointers; the caller allocates a watch only for a thread that needs one
  * (sd_watch_wants), and frees each one the table gives back.
+ *
+ * The table is open-addressed: a watch sits at the first free slot from
+ * its key's hash on, and a removed one leaves a marker (SD_WATCH_GONE)
+ * that searches step over, until no watch is left and the table is clean
+ * again. So every SET finds its thread's watch in a probe or two, not by
+ * a scan of the table (bench/: with 1000 threads watched, the scan was
+ * five sixths of a SET). Walk the slots with sd_watch_at.
  */
 #ifndef SD_WATCHDOG_H
 #define SD_WATCHDOG_H
@@ -37,6 +44,8 @@
 #include "seconddriver.h"
 
 #define SD_WATCH_NONE 0xFFFFFFFFu		/* no slot */
+/* A slot whose watch was removed: not free for a search, free for a new watch. */
+#define SD_WATCH_GONE ((struct sd_watch *)(__UINTPTR_TYPE__)1)
 #define SD_WATCH_NO_SWITCHES 0xFFFFFFFFFFFFFFFFull	/* the kernel gives no switch count */
 #define SD_WATCH_POINTS 17u
 
@@ -88,14 +97,37 @@ static inline void sd_watch_table_init(struct sd_watches *w, struct sd_watch **s
 	w->set = *set;
 }
 
-/* The slot watching key, or SD_WATCH_NONE. */
+/* Where a search for key begins: its pointer, mixed (Fibonacci hashing). */
+static inline sd_u32 sd_watch_home(const struct sd_watches *w, const void *key)
+{
+	sd_u64 h = ((sd_u64)(__UINTPTR_TYPE__)key >> 4) * 0x9E3779B97F4A7C15ull;
+
+	return (sd_u32)((h >> 32) % w->capacity);
+}
+
+/* Slot i's watch, or NULL for a free slot or a removed watch's marker. */
+static inline struct sd_watch *sd_watch_at(const struct sd_watches *w, sd_u32 i)
+{
+	struct sd_watch *s = w->slots[i];
+
+	return s == SD_WATCH_GONE ? (struct sd_watch *)0 : s;
+}
+
+/* The slot watching key, or SD_WATCH_NONE. With nothing watched, at once. */
 static inline sd_u32 sd_watch_find(const struct sd_watches *w, const void *key)
 {
-	sd_u32 i;
+	sd_u32 i, n;
 
-	for (i = 0; key && i < w->capacity; i++) {
-		if (w->slots[i] && w->slots[i]->key == key)
+	if (!key || !w->live)
+		return SD_WATCH_NONE;
+	for (i = sd_watch_home(w, key), n = 0; n < w->capacity; n++) {
+		const struct sd_watch *s = w->slots[i];
+
+		if (!s)
+			break;			/* free: key is not further on */
+		if (s != SD_WATCH_GONE && s->key == key)
 			return i;
+		i = i + 1 == w->capacity ? 0 : i + 1;
 	}
 	return SD_WATCH_NONE;
 }
@@ -131,8 +163,12 @@ static inline struct sd_watch *sd_watch_remove(struct sd_watches *w, sd_u32 i)
 {
 	struct sd_watch *s = w->slots[i];
 
-	w->slots[i] = (struct sd_watch *)0;
-	w->live--;
+	w->slots[i] = SD_WATCH_GONE;
+	/* The last one out cleans the table: every marker goes. */
+	if (--w->live == 0) {
+		for (i = 0; i < w->capacity; i++)
+			w->slots[i] = (struct sd_watch *)0;
+	}
 	return s;
 }
 
@@ -163,11 +199,12 @@ static inline int sd_watch_note(struct sd_watches *w, const void *key, sd_u32 ti
 		w->slots[i]->level = level;	/* still watched: its old level and run go on */
 		return 0;
 	}
-	for (i = 0; i < w->capacity && w->slots[i]; i++)
-		;
 	s = *fresh;
-	if (i == w->capacity || !s)
+	if (!s || w->live >= w->capacity)
 		return 0;			/* the caller checked; not reached */
+	/* The first free slot or marker from its home: there is one. */
+	for (i = sd_watch_home(w, key); w->slots[i] && w->slots[i] != SD_WATCH_GONE;)
+		i = i + 1 == w->capacity ? 0 : i + 1;
 	*fresh = (struct sd_watch *)0;
 	s->key = key;
 	s->tid = tid;

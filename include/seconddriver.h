@@ -515,7 +515,7 @@ _Static_assert(sizeof(SdWatchdogEvent) == SD_LOG_CAPTURE_MAX, "SdWatchdogEvent f
  * LiveLeases the leases live now. The watchdog's settings are those in
  * effect: WatchBudgetMs is 0 when it is off (asked, or under Wine).
  * ------------------------------------------------------------------------- */
-#define SD_INTERFACE_VERSION  6u
+#define SD_INTERFACE_VERSION  7u
 
 typedef struct SdDriverInfo {
 	sd_u32 Version;        /* SD_INTERFACE_VERSION */

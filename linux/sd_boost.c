@@ -51,16 +51,18 @@ void sd_boost_kick(void)
 	wake_up_process(sd_lease_thread);
 }
 
-/* Log one lease's end: LEASE_END (changed says whether a call was made) or LEASE_SKIPPED. */
-static void sd_log_end(const struct sd_lease_end *e, u8 kind, int changed)
+/*
+ * Log one lease's end: LEASE_END or LEASE_SKIPPED; flags: SD_LOG_F_CHANGE
+ * when the thread was put back, SD_LOG_F_UNCHANGED when it was at its
+ * level to restore already, 0 when no call was made.
+ */
+static void sd_log_end(const struct sd_lease_end *e, u8 kind, u16 flags)
 {
-	struct sd_log_note note = { .information = e->id };
+	struct sd_log_note note = { .information = e->id, .flags = flags };
 
 	note.target = e->tid;
 	note.old_level = e->level;
 	note.new_level = e->restore;
-	if (changed)
-		note.flags = SD_LOG_F_CHANGE;
 	sd_log_write(kind, 0, 0, 0, 0, &note);
 }
 
@@ -91,7 +93,11 @@ static void sd_finish(const struct sd_lease_end *e)
 	} else {
 		ret = sd_set_task(task, e->tid, e->restore, &old);
 		pr_debug("lease %u: thread %u back to %d: %d\n", e->id, e->tid, e->restore, ret);
-		sd_log_end(e, ret ? SD_LOG_LEASE_SKIPPED : SD_LOG_LEASE_END, !ret);
+		if (ret < 0)
+			sd_log_end(e, SD_LOG_LEASE_SKIPPED, 0);
+		else
+			sd_log_end(e, SD_LOG_LEASE_END,
+				   ret ? SD_LOG_F_UNCHANGED : SD_LOG_F_CHANGE);
 	}
 	if (task)
 		put_task_struct(task);
@@ -213,7 +219,7 @@ int sd_boost_start(struct file *file, u32 tid, s32 level, u32 flags, u32 duratio
 		ret = -ENOSPC;
 	} else {
 		ret = sd_set_task(task, tid, level, old);
-		if (!ret) {
+		if (ret >= 0) {
 			slot = sd_leases_add(&sd_table, tid, level, *old, flags,
 					     duration_ms ? sd_now_ms() + duration_ms : 0,
 					     flags & SD_BOOST_DETACHED ? NULL : file, pid);
@@ -225,7 +231,7 @@ int sd_boost_start(struct file *file, u32 tid, s32 level, u32 flags, u32 duratio
 	put_task_struct(task);
 	if (pid)
 		put_pid(pid);
-	if (!ret && duration_ms)
+	if (ret >= 0 && duration_ms)
 		sd_boost_kick();	/* its end may come before the thread's next wake */
 	return ret;
 }

@@ -22,7 +22,8 @@ void sd_boost_exit(void);
 /*
  * BOOST: set tid to level and make a lease owned by file (and with
  * SD_BOOST_DETACHED by no file). The caller has checked the flags and the
- * duration. *old: the level before; *id: the lease. 0, or -EINVAL/-ERANGE
+ * duration. *old: the level before; *id: the lease. 0, SD_SET_UNCHANGED
+ * (sd_sched.h: the thread was at that level already), or -EINVAL/-ERANGE
  * (the level), -ESRCH, -EPERM (a kernel thread), -ENOSPC (the table is
  * full), or the scheduler's error. Nothing changes on failure.
  */

@@ -15,7 +15,7 @@ struct sd_log_note {
 	u8 captured[SD_LOG_CAPTURE_MAX];
 	u32 captured_len;
 	u16 flags;		/* SD_LOG_F_* */
-	u32 target;		/* with SD_LOG_F_CHANGE */
+	u32 target;		/* with SD_LOG_F_CHANGE or SD_LOG_F_UNCHANGED */
 	s32 old_level;
 	s32 new_level;
 	u64 information;	/* bytes written back to the caller */
@@ -27,8 +27,12 @@ void sd_log_exit(void);
 /* Keep up to SD_LOG_CAPTURE_MAX bytes of what a handler copied. */
 void sd_log_note_capture(struct sd_log_note *note, const void *data, size_t len);
 
-/* Record that thread tid went from old_level to new_level. */
-void sd_log_note_change(struct sd_log_note *note, u32 tid, s32 old_level, s32 new_level);
+/*
+ * Record that thread tid went from old_level to new_level (SD_LOG_F_CHANGE),
+ * or, unchanged, that it was at new_level already (SD_LOG_F_UNCHANGED).
+ */
+void sd_log_note_change(struct sd_log_note *note, u32 tid, s32 old_level, s32 new_level,
+			bool unchanged);
 
 /*
  * Append one record for the current task: kind, the ioctl code (0 for the

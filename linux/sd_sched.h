@@ -14,9 +14,15 @@
 int sd_check_level(u32 tid, s32 level);
 
 /*
- * Set a referenced task to a checked level; *old: the level before. 0 or
- * -errno. The watchdog learns of the change (sd_watch.c); -ENOSPC when it
- * watches SD_WATCH_MAX threads and this would be one more.
+ * A successful set that wrote nothing: the task had exactly what the level
+ * asks for already (docs/SPEC.md 9.4). Callers answer 0 for it.
+ */
+#define SD_SET_UNCHANGED 1
+
+/*
+ * Set a referenced task to a checked level; *old: the level before. 0,
+ * SD_SET_UNCHANGED or -errno. The watchdog learns of the level (sd_watch.c);
+ * -ENOSPC when it watches SD_WATCH_MAX threads and this would be one more.
  */
 int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old);
 

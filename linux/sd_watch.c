@@ -59,7 +59,7 @@ void sd_watch_exit(void)
 	if (!sd_watches.slots)
 		return;
 	for (i = 0; i < sd_watches.capacity; i++) {
-		if (sd_watches.slots[i])
+		if (sd_watch_at(&sd_watches, i))
 			sd_watch_free(sd_watch_remove(&sd_watches, i));
 	}
 	kvfree(sd_watches.slots);
@@ -82,6 +82,14 @@ int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 	if (!sd_watches.slots)
 		return sd_apply_level(task, tid, level, old);
 	/*
+	 * Nothing watched, and a level that begins no watch: nothing to note
+	 * (the lean path, bench/). A watch a racing SET begins meanwhile for
+	 * this thread is let go at its next sample, which finds the level
+	 * changed, as for any change made elsewhere.
+	 */
+	if (level < SD_PRIORITY_REALTIME_MIN && !READ_ONCE(sd_watches.live))
+		return sd_apply_level(task, tid, level, old);
+	/*
 	 * The watch's key and reference. An exiting task may have let its pid
 	 * go already (get_task_pid answers NULL, where task_pid's pointer could
 	 * be one being freed: the VM storm's refcount warning); there is nothing
@@ -102,10 +110,12 @@ int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 			goto out;
 	}
 	ret = sd_apply_level(task, tid, level, old);
-	if (!ret)
-		note = sd_watch_note(&sd_watches, pid, tid, level, *old, ktime_get_ns(),
-				     READ_ONCE(task->se.sum_exec_runtime), READ_ONCE(task->nvcsw),
-				     &fresh, &gone);
+	/* The clock and the counters start a new watch; an existing one needs none. */
+	if (ret >= 0)
+		note = sd_watch_note(&sd_watches, pid, tid, level, *old,
+				     fresh ? ktime_get_ns() : 0,
+				     fresh ? READ_ONCE(task->se.sum_exec_runtime) : 0,
+				     fresh ? READ_ONCE(task->nvcsw) : 0, &fresh, &gone);
 out:
 	mutex_unlock(&sd_watch_lock);
 	if (note <= 0)
@@ -132,6 +142,11 @@ static void sd_take_back(struct task_struct *task, const struct sd_watch *s,
 	int ret;
 
 	ret = sd_apply_level(task, s->tid, s->old, &was);
+	if (ret == SD_SET_UNCHANGED)
+		note.flags = SD_LOG_F_UNCHANGED;
+	else if (!ret)
+		note.flags = SD_LOG_F_CHANGE;
+	ret = min(ret, 0);
 	pr_warn("watchdog: thread %u at %d used %u us of CPU in %u us (%s); back to %d: %d\n",
 		s->tid, s->level, event.UsedUs, event.SpanUs,
 		v->rule == SD_WATCH_RULE_BUDGET ? "without blocking" : "within the window",
@@ -140,8 +155,6 @@ static void sd_take_back(struct task_struct *task, const struct sd_watch *s,
 	note.target = s->tid;
 	note.old_level = s->level;
 	note.new_level = s->old;
-	if (!ret)
-		note.flags = SD_LOG_F_CHANGE;
 	sd_log_write(SD_LOG_WATCHDOG, 0, 0, 0, ret, &note);
 }
 
@@ -154,7 +167,7 @@ u32 sd_watch_tick(void)
 		return 0;
 	mutex_lock(&sd_watch_lock);
 	for (i = 0; i < sd_watches.capacity && sd_watches.live; i++) {
-		struct sd_watch *s = sd_watches.slots[i];
+		struct sd_watch *s = sd_watch_at(&sd_watches, i);
 		struct task_struct *task;
 
 		if (!s)

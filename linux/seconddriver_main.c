@@ -22,6 +22,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/overflow.h>
@@ -79,20 +80,20 @@ static DEFINE_MUTEX(sd_set_lock);
 
 /*
  * The task of thread id tid in the caller's pid namespace, with a reference
- * the caller drops with put_task_struct(); NULL if there is none.
+ * the caller drops with put_task_struct(); NULL if there is none. Looked up
+ * under RCU, with no reference to its struct pid (bench/: the lean path).
  */
 static struct task_struct *sd_get_task(u32 tid)
 {
 	struct task_struct *task;
-	struct pid *pid;
 
 	if (tid == 0 || tid > PID_MAX_LIMIT)
 		return NULL;
-	pid = find_get_pid((pid_t)tid);
-	if (!pid)
-		return NULL;
-	task = get_pid_task(pid, PIDTYPE_PID);
-	put_pid(pid);
+	rcu_read_lock();
+	task = pid_task(find_vpid((pid_t)tid), PIDTYPE_PID);
+	if (task)
+		get_task_struct(task);
+	rcu_read_unlock();
 	return task;
 }
 
@@ -122,11 +123,27 @@ int sd_check_level(u32 tid, s32 level)
 }
 
 /*
+ * Whether a task already has exactly what a SET to sched would write: its
+ * policy, rt priority and nice (0 for a SCHED_RR level). The reset-on-fork
+ * flag is not compared: a SET keeps it. Read without the lock, as the
+ * scheduler's own first test in __sched_setscheduler() reads.
+ */
+static bool sd_task_has(struct task_struct *task, const struct sd_sched *sched)
+{
+	return READ_ONCE(task->policy) == sched->policy &&
+	       READ_ONCE(task->rt_priority) == sched->rt_priority &&
+	       task_nice(task) == sched->nice;
+}
+
+/*
  * Set a task, which the caller holds a reference to, to a level it has
  * checked, without a word to the watchdog (sd_set_task, in sd_watch.c,
- * is the way every request goes): 0, or a negative errno. *old gets the level the task had, read
- * under the lock that serialises the change (the log's audit trail, SET_EX's
- * answer, a lease's "before"); 0 when the change fails.
+ * is the way every request goes): 0, SD_SET_UNCHANGED when the task had
+ * exactly that already and nothing was written (no lock, no scheduler call:
+ * bench/'s lean path; docs/SPEC.md 9.4), or a negative errno. *old gets the
+ * level the task had, read under the lock that serialises the change (the
+ * log's audit trail, SET_EX's answer, a lease's "before"), or in the
+ * comparison that found it unchanged; 0 when the change fails.
  *
  * sched_setattr_nocheck() skips the LSM hook (security_task_setscheduler)
  * and RLIMIT_RTPRIO, and security_task_setscheduler() is not exported to
@@ -152,6 +169,12 @@ int sd_apply_level(struct task_struct *task, u32 tid, s32 level, s32 *old)
 	if (task->flags & PF_KTHREAD) {
 		dev_dbg(sd_misc.this_device, "set: thread %u is a kernel thread\n", tid);
 		return -EPERM;
+	}
+
+	if (sd_task_has(task, &sched)) {
+		*old = sd_task_level(task);
+		dev_dbg(sd_misc.this_device, "set: thread %u is at %d already\n", tid, level);
+		return SD_SET_UNCHANGED;
 	}
 
 	attr.sched_policy = sched.policy;
@@ -218,8 +241,10 @@ static int sd_set_one(u32 tid, s32 level, u32 tgid, s32 *old)
 
 /*
  * A code that changes threads needs a file opened for writing (EBADF), as
- * its Windows code needs a handle with write access, and CAP_SYS_NICE
- * (EPERM). Both are checked before the argument is read.
+ * its Windows code needs a handle with write access; checked before the
+ * argument is read. Only a caller with CAP_SYS_NICE can open one (sd_open):
+ * the file carries that power from then on, as msr_open's does
+ * CAP_SYS_RAWIO, where Windows checks the requestor of every request.
  */
 static int sd_may_change(struct file *file)
 {
@@ -227,10 +252,16 @@ static int sd_may_change(struct file *file)
 		dev_dbg(sd_misc.this_device, "set: file not opened for writing\n");
 		return -EBADF;
 	}
-	if (!capable(CAP_SYS_NICE)) {
-		dev_dbg(sd_misc.this_device, "set: caller lacks CAP_SYS_NICE\n");
-		return -EPERM;
-	}
+	return 0;
+}
+
+/*
+ * A SET that succeeded, for its record: a change, or SD_SET_UNCHANGED's
+ * nothing written. Returns 0, the request's answer either way.
+ */
+static int sd_note_set(struct sd_log_note *note, u32 tid, s32 old, s32 level, int ret)
+{
+	sd_log_note_change(note, tid, old, level, ret == SD_SET_UNCHANGED);
 	return 0;
 }
 
@@ -251,8 +282,8 @@ static long sd_ioctl_set_priority(struct file *file, void __user *arg,
 	}
 	sd_log_note_capture(note, &td, sizeof(td));
 	ret = sd_set_one(td.ThreadId, td.Priority, 0, &old);
-	if (!ret)
-		sd_log_note_change(note, td.ThreadId, old, td.Priority);
+	if (ret >= 0)
+		ret = sd_note_set(note, td.ThreadId, old, td.Priority, ret);
 	return ret;
 }
 
@@ -307,9 +338,9 @@ static long sd_ioctl_set_priority_ex(struct file *file, void __user *arg,
 	if (x.Flags & ~SD_SET_EX_FLAGS_KNOWN)
 		return -EINVAL;
 	ret = sd_set_one(x.ThreadId, x.Priority, 0, &x.OldLevel);
-	if (ret)
+	if (ret < 0)
 		return ret;
-	sd_log_note_change(note, x.ThreadId, x.OldLevel, x.Priority);
+	sd_note_set(note, x.ThreadId, x.OldLevel, x.Priority, ret);
 	if (copy_to_user(arg, &x, sizeof(x)))
 		return -EFAULT;
 	note->information = sizeof(x);
@@ -365,24 +396,26 @@ static long sd_ioctl_set_priority_batch(struct file *file, void __user *arg,
 	sd_log_note_capture(note, seen, sizeof(seen));
 
 	for (i = 0; i < b.count; i++) {
-		if (entries[i].Reserved)
-			results[i].Status = -EINVAL;
-		else
-			results[i].Status = sd_set_one(entries[i].ThreadId,
-						       entries[i].Priority,
-						       entries[i].ProcessId,
-						       &results[i].OldLevel);
-		if (results[i].Status == 0) {
+		int r = -EINVAL;
+
+		if (!entries[i].Reserved)
+			r = sd_set_one(entries[i].ThreadId, entries[i].Priority,
+				       entries[i].ProcessId, &results[i].OldLevel);
+		if (r >= 0) {
 			struct sd_log_note change = { };
 
-			/* The audit trail: one CHANGE record per thread changed. */
+			/*
+			 * The audit trail: one CHANGE record per thread set,
+			 * marked UNCHANGED when it was at that level already.
+			 */
 			sd_log_note_capture(&change, &entries[i], sizeof(entries[i]));
-			sd_log_note_change(&change, entries[i].ThreadId,
-					   results[i].OldLevel, entries[i].Priority);
+			r = sd_note_set(&change, entries[i].ThreadId, results[i].OldLevel,
+					entries[i].Priority, r);
 			sd_log_write(SD_LOG_CHANGE, SD_LINUX_IOCTL_SET_PRIORITY_BATCH,
 				     sizeof(entries[i]), sizeof(results[i]), 0, &change);
 			changed++;
 		}
+		results[i].Status = r;
 	}
 	ret = copy_to_user(uresults, results, array_size(b.count, sizeof(*results))) ?
 	      -EFAULT : 0;
@@ -462,9 +495,9 @@ static long sd_ioctl_boost(struct file *file, void __user *arg, struct sd_log_no
 		return -EINVAL;
 	ret = sd_boost_start(file, b.in.ThreadId, b.in.Priority, b.in.Flags, b.in.DurationMs,
 			     &b.out.OldLevel, &b.out.LeaseId);
-	if (ret)
+	if (ret < 0)
 		return ret;
-	sd_log_note_change(note, b.in.ThreadId, b.out.OldLevel, b.in.Priority);
+	sd_note_set(note, b.in.ThreadId, b.out.OldLevel, b.in.Priority, ret);
 	if (copy_to_user(arg, &b, sizeof(b)))
 		return -EFAULT;
 	note->information = sizeof(b);
@@ -596,10 +629,20 @@ static long sd_unlocked_ioctl(struct file *file, unsigned int cmd,
 /*
  * The device has no position: nonseekable_open() makes lseek() fail with
  * ESPIPE (no .llseek either; no_llseek is gone since Linux 6.12).
+ *
+ * Opening for writing, which every change needs (sd_may_change), needs
+ * CAP_SYS_NICE: checked here once, not on every request (the lean path,
+ * bench/). A file opened read-only (GET, GET_LOG, LIST_LEASES, GET_INFO)
+ * needs no capability, as sched_getattr(2) needs none.
  */
 static int sd_open(struct inode *inode, struct file *file)
 {
 	int ret = nonseekable_open(inode, file);
+
+	if (!ret && (file->f_mode & FMODE_WRITE) && !capable(CAP_SYS_NICE)) {
+		dev_dbg(sd_misc.this_device, "open: for writing, and the caller lacks CAP_SYS_NICE\n");
+		ret = -EPERM;
+	}
 
 	sd_log_write(SD_LOG_CREATE, 0, 0, 0, ret, NULL);
 	return ret;

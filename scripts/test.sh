@@ -19,6 +19,7 @@
 #   vm      the Linux twin in Debian's own kernel under QEMU
 #   vm-stress   a request storm and module churn in the VM
 #   vm-debug    the debugger session on the Linux twin (gdb on QEMU's stub)
+#   bench   one short pass of the instruction-count benchmark (it runs)
 #   static  clang's analyzer and sparse, each shown a planted defect first
 # and ends with one line: "N passed, N failed".
 set -u
@@ -76,6 +77,7 @@ suite wine-debug bash tests/wine/test_debug.sh
 suite vm bash tests/vm/run.sh
 suite vm-stress bash tests/vm/stress.sh $long
 suite vm-debug bash tests/vm/test_debug.sh
+suite bench bash bench/run.sh --short
 suite static bash tests/static/run.sh
 
 summary

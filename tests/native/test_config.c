@@ -115,7 +115,7 @@ void test_config(void)
 	}
 	end();
 
-	begin("GET_INFO: version 6, the cap, the leases' bound and count, 32 bytes; a short output or a write-only handle is refused");
+	begin("GET_INFO: version 7, the cap, the leases' bound and count, 32 bytes; a short output or a write-only handle is refused");
 	SdConfig.MaxLevel = 22;
 	CHECK(SdBoostStart(64) == STATUS_SUCCESS);
 	{
@@ -123,7 +123,7 @@ void test_config(void)
 
 		CHECK(send(IOCTL_SECOND_DRIVER_GET_INFO, NULL, 0, 32, FILE_READ_DATA, &info) ==
 		      STATUS_SUCCESS);
-		CHECK(info == 32 && out->Version == 6 && out->MaxLevel == 22 && out->MaxLeases == 64 &&
+		CHECK(info == 32 && out->Version == 7 && out->MaxLevel == 22 && out->MaxLeases == 64 &&
 		      out->LiveLeases == 0 && !out->WatchBudgetMs && !out->Watched);
 		CHECK(send(IOCTL_SECOND_DRIVER_GET_INFO, NULL, 0, 31, 0, &info) ==
 		      STATUS_BUFFER_TOO_SMALL && info == 0);

@@ -68,8 +68,14 @@ static int wnote(const void *key, sd_u32 tid, sd_s32 level, sd_s32 old, sd_u64 n
 	return r;
 }
 
+/* The slot of key_a's watch: the single-thread tests watch key_a. */
+static sd_u32 a_slot(void)
+{
+	return sd_watch_find(&wt, &key_a);
+}
+
 /*
- * Sample slot 0 every period_ms from from_ms to to_ms; the thread uses
+ * Sample key_a's slot every period_ms from from_ms to to_ms; the thread uses
  * cpu_per of each period, and blocks in it if blocks (or, with switches
  * NO, the count is unknown). Returns the rule that fired (and *at_ms when),
  * or 0. *cpu carries the thread's CPU time across calls.
@@ -84,7 +90,7 @@ static sd_u32 run(sd_u64 from_ms, sd_u64 to_ms, sd_u64 period_ms, sd_u64 cpu_per
 	for (t = from_ms + period_ms; t <= to_ms; t += period_ms) {
 		*cpu += cpu_per_ns;
 		*switches += blocks ? 1 : 0;
-		rule = sd_watch_sample(&wt, 0, t * MS, *cpu,
+		rule = sd_watch_sample(&wt, a_slot(), t * MS, *cpu,
 				       no_switches ? SD_WATCH_NO_SWITCHES : *switches, v);
 		if (rule) {
 			*at_ms = t;
@@ -132,13 +138,52 @@ static void test_watch_table(void)
 	CHECK(wnote(&key_e, 5, 31, 8, 0, 0, 0) == 1 && watches_held() == 4);
 	end();
 
+	begin("watchdog: the table is hashed: each watch is found past removed ones' markers, a marker is reused, and the last removal cleans the table");
+	wreset(200, 1000, 500);
+	/* Four threads in four slots: some share a home, so chains form. */
+	CHECK(wnote(&key_a, 1, 31, 8, 0, 0, 0) == 1 && wnote(&key_b, 2, 31, 8, 0, 0, 0) == 1 &&
+	      wnote(&key_c, 3, 31, 8, 0, 0, 0) == 1 && wnote(&key_d, 4, 31, 8, 0, 0, 0) == 1);
+	CHECK(wt.live == 4 && sd_watch_find(&wt, &key_e) == SD_WATCH_NONE);	/* full: no endless search */
+	CHECK(sd_watch_at(&wt, sd_watch_find(&wt, &key_a))->tid == 1 &&
+	      sd_watch_at(&wt, sd_watch_find(&wt, &key_d))->tid == 4);
+	give_back(sd_watch_remove(&wt, sd_watch_find(&wt, &key_a)));
+	give_back(sd_watch_remove(&wt, sd_watch_find(&wt, &key_c)));
+	{
+		sd_u32 k, markers = 0, nulls = 0;
+
+		for (k = 0; k < wt.capacity; k++) {
+			markers += wt.slots[k] == SD_WATCH_GONE;
+			nulls += wt.slots[k] == 0;
+			CHECK(wt.slots[k] == SD_WATCH_GONE ? sd_watch_at(&wt, k) == 0 : 1);
+		}
+		CHECK(markers == 2 && nulls == 0 && wt.live == 2);
+	}
+	CHECK(sd_watch_find(&wt, &key_a) == SD_WATCH_NONE && sd_watch_find(&wt, &key_c) == SD_WATCH_NONE &&
+	      sd_watch_at(&wt, sd_watch_find(&wt, &key_b))->tid == 2 &&
+	      sd_watch_at(&wt, sd_watch_find(&wt, &key_d))->tid == 4);
+	/* A new watch takes a marker's slot; everyone is still found. */
+	CHECK(wnote(&key_e, 5, 20, 8, 0, 0, 0) == 1 && wt.live == 3 &&
+	      sd_watch_at(&wt, sd_watch_find(&wt, &key_e))->tid == 5 &&
+	      sd_watch_at(&wt, sd_watch_find(&wt, &key_b))->tid == 2 &&
+	      sd_watch_at(&wt, sd_watch_find(&wt, &key_d))->tid == 4);
+	CHECK(wnote(&key_b, 2, 8, 31, 0, 0, 0) == -1 && wnote(&key_d, 4, 8, 31, 0, 0, 0) == -1 &&
+	      wnote(&key_e, 5, 8, 20, 0, 0, 0) == -1);
+	{
+		sd_u32 k, clean = 1;
+
+		for (k = 0; k < wt.capacity; k++)
+			clean &= wt.slots[k] == 0;
+		CHECK(wt.live == 0 && clean && watches_held() == 0);
+	}
+	end();
+
 	begin("watchdog: a spinner is taken back at the first sample past 200 ms without blocking, not at 200 ms");
 	wreset(200, 1000, 500);
 	wnote(&key_a, 1, 31, 8, 0, 0, 0);
 	cpu = 0;
 	sw = 0;
 	CHECK(run(0, 200, 50, 50 * MS, 0, 0, &cpu, &sw, &at, &v) == 0);	/* exactly the budget */
-	CHECK(sd_watch_sample(&wt, 0, 200 * MS + 1, cpu + 1, sw, &v) == SD_WATCH_RULE_BUDGET);
+	CHECK(sd_watch_sample(&wt, a_slot(), 200 * MS + 1, cpu + 1, sw, &v) == SD_WATCH_RULE_BUDGET);
 	CHECK(v.used_ns == 200 * MS + 1 && v.span_ns == 200 * MS + 1);
 	end();
 
@@ -161,20 +206,20 @@ static void test_watch_table(void)
 	begin("watchdog: blocking starts the run again: 190 ms, a block, 190 ms is not a runaway");
 	wreset(200, 1000, 500);
 	wnote(&key_a, 1, 31, 8, 0, 0, 0);
-	CHECK(sd_watch_sample(&wt, 0, 190 * MS, 190 * MS, 0, &v) == 0);
-	CHECK(sd_watch_sample(&wt, 0, 200 * MS, 195 * MS, 1, &v) == 0);	/* it blocked */
-	CHECK(sd_watch_sample(&wt, 0, 390 * MS, 385 * MS, 1, &v) == 0);	/* 190 ms since */
-	CHECK(sd_watch_sample(&wt, 0, 411 * MS, 406 * MS + 1, 1, &v) == SD_WATCH_RULE_BUDGET &&
+	CHECK(sd_watch_sample(&wt, a_slot(), 190 * MS, 190 * MS, 0, &v) == 0);
+	CHECK(sd_watch_sample(&wt, a_slot(), 200 * MS, 195 * MS, 1, &v) == 0);	/* it blocked */
+	CHECK(sd_watch_sample(&wt, a_slot(), 390 * MS, 385 * MS, 1, &v) == 0);	/* 190 ms since */
+	CHECK(sd_watch_sample(&wt, a_slot(), 411 * MS, 406 * MS + 1, 1, &v) == SD_WATCH_RULE_BUDGET &&
 	      v.used_ns == 211 * MS + 1 && v.span_ns == 211 * MS);
 	end();
 
 	begin("watchdog: the window rule: 500 ms in 1 s is allowed, one ns more is not");
 	wreset(60000, 1000, 500);
 	wnote(&key_a, 1, 31, 8, 0, 0, 0);
-	CHECK(sd_watch_sample(&wt, 0, 1000 * MS, 500 * MS, 1, &v) == 0);
+	CHECK(sd_watch_sample(&wt, a_slot(), 1000 * MS, 500 * MS, 1, &v) == 0);
 	wreset(60000, 1000, 500);
 	wnote(&key_a, 1, 31, 8, 0, 0, 0);
-	CHECK(sd_watch_sample(&wt, 0, 1000 * MS, 500 * MS + 1, 1, &v) == SD_WATCH_RULE_WINDOW &&
+	CHECK(sd_watch_sample(&wt, a_slot(), 1000 * MS, 500 * MS + 1, 1, &v) == SD_WATCH_RULE_WINDOW &&
 	      v.used_ns == 500 * MS + 1 && v.span_ns == 1000 * MS);
 	end();
 
@@ -193,7 +238,7 @@ static void test_watch_table(void)
 	wnote(&key_a, 1, 31, 8, 0, 0, 0);
 	cpu = sw = 0;
 	CHECK(run(0, 5000, 10, 4 * MS, 1, 0, &cpu, &sw, &at, &v) == 0);	/* 40% at 10 ms samples */
-	CHECK(wt.slots[0]->points == SD_WATCH_POINTS);
+	CHECK(wt.slots[a_slot()]->points == SD_WATCH_POINTS);
 	CHECK(run(5000, 6000, 10, 10 * MS, 1, 0, &cpu, &sw, &at, &v) == SD_WATCH_RULE_WINDOW &&
 	      v.span_ns <= 1000 * MS);
 	end();

@@ -3,7 +3,7 @@
 #
 # /sd/mode says what to do:
 #   test   every in-VM test; prints PASS/FAIL lines, then SD-VM-END
-#   bench  bench/sd_bench, then SD-VM-END
+#   bench  bench/sd_bench, then SD-VM-END; latency: bench/sd_latency
 #   crash  crashes the kernel on purpose (sysrq c): the harness's self-test
 #   debug  prints SD-TEXT <addr of the module's .text>, waits for a line on
 #          /dev/ttyS1 (the debugger is ready), runs the client once with
@@ -59,6 +59,7 @@ echo "SD-VM-BEGIN mode=$mode kernel=$(uname -r)"
 # without them (the default when loaded without dyndbg=+p).
 dyndbg=dyndbg=+p
 [ "$mode" = bench ] && dyndbg=
+[ "$mode" = latency ] && dyndbg=
 # A storm of a million requests would log two million debug lines.
 case $mode in stress | stress-long) dyndbg= ;; esac
 if ! insmod /sd/$MOD.ko $dyndbg; then
@@ -106,11 +107,28 @@ if [ "$mode" = crash ]; then
 fi
 
 if [ "$mode" = bench ]; then
-	echo "bench: -- the module's pr_debug lines off (loaded without dyndbg=+p)"
-	sd_bench
-	echo "module $MOD +p" >/proc/dynamic_debug/control
-	echo "bench: -- the module's pr_debug lines on (dyndbg=+p, as the tests load it; every ioctl, even a refused one, logs)"
-	sd_bench
+	# bench/run.sh: sd_bench with /sd/bench-args, the module's pr_debug
+	# lines off; then SET alone with the log's record write compiled out.
+	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	args=$(cat /sd/bench-args)
+	echo "# sd_bench $args"
+	# shellcheck disable=SC2086
+	sd_bench $args || echo "bench-failed: sd_bench $args exited $?"
+	if [ -e /sd/seconddriver_nolog.ko ]; then
+		rmmod $MOD && insmod /sd/seconddriver_nolog.ko || echo "bench-failed: load seconddriver_nolog.ko"
+		echo "# sd_bench -s -l \"log off\" $args"
+		# shellcheck disable=SC2086
+		sd_bench -s -l "log off" $args || echo "bench-failed: sd_bench -s $args exited $?"
+	fi
+	finish
+fi
+
+if [ "$mode" = latency ]; then
+	# bench/run.sh --latency: a cyclic thread's wake-up lateness under load.
+	args=$(cat /sd/bench-args)
+	echo "# sd_latency $args"
+	# shellcheck disable=SC2086
+	sd_latency $args || echo "bench-failed: sd_latency $args exited $?"
 	finish
 fi
 
@@ -379,8 +397,8 @@ ok "log: install on Linux exits 2 and points to the README's insmod steps (exit 
 
 # --- the cap: the module parameter max_priority ------------------------------
 out=$(SecondDriverClient info | tr '\n' '|')
-ok "cap: info says interface version 6, levels capped at 31 (no cap), no lease live of 4096, the watchdog's defaults (\"$out\")" \
-	test "$out" = "interface version 6|levels capped at 31 (no cap)|leases: 0 live, at most 4096|watchdog: 200 ms without blocking, or 500 ms in 1000 ms; 0 threads watched|"
+ok "cap: info says interface version 7, levels capped at 31 (no cap), no lease live of 4096, the watchdog's defaults (\"$out\")" \
+	test "$out" = "interface version 7|levels capped at 31 (no cap)|leases: 0 live, at most 4096|watchdog: 200 ms without blocking, or 500 ms in 1000 ms; 0 threads watched|"
 rmmod $MOD
 insmod /sd/$MOD.ko dyndbg=+p max_priority=15
 ok "cap: insmod max_priority=15, read back from sysfs, read-only (0444)" \
@@ -402,7 +420,7 @@ ok "cap: boost-process (BATCH) of 20: the entry gets -ERANGE, with the hint (exi
 	eval 'test $rc -eq 1 && echo "$err" | grep -q "Thread $t: error -34" && echo "$err" | grep -q "caps levels at 15"'
 out=$(SecondDriverClient --json info)
 ok "cap: info --json reads the cap ($out)" \
-	test "$out" = '{"version": 6, "max_level": 15, "max_leases": 4096, "live_leases": 0, "watchdog_budget_ms": 200, "watchdog_window_ms": 1000, "watchdog_share_ms": 500, "watched": 0}'
+	test "$out" = '{"version": 7, "max_level": 15, "max_leases": 4096, "live_leases": 0, "watchdog_budget_ms": 200, "watchdog_window_ms": 1000, "watchdog_share_ms": 500, "watched": 0}'
 kill $t
 rmmod $MOD
 for bad in 0 32 -1; do

@@ -7,7 +7,8 @@
 #                       crash, stress, stress-long, watch2 or plant (see
 #                       tests/vm/init.sh) (debug: the client sends
 #                       VM_DEBUG_PRIORITY, default 31; plant: VM_PLANT names
-#                       the bug; VM_EXTRA: more files for /sd)
+#                       the bug; bench: VM_BENCH_ARGS are sd_bench's
+#                       arguments; VM_EXTRA: more files for /sd)
 #   vm_boot LOG [QEMU ARGS...]
 #                       boot it under QEMU TCG with a hard timeout; the
 #                       serial console goes to LOG (escape codes and \r removed)
@@ -79,9 +80,10 @@ vm_initramfs() {
 	echo "$mode" >"$root/sd/mode"
 	echo "${VM_DEBUG_PRIORITY:-31}" >"$root/sd/debug-priority"
 	echo "${VM_PLANT:-}" >"$root/sd/plant"
+	echo "${VM_BENCH_ARGS:-}" >"$root/sd/bench-args"
 	[ -z "${VM_EXTRA:-}" ] || cp $VM_EXTRA "$root/sd/"
 	cp "$VM_KO" "$root/sd/"
-	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_vmext,sd_vmext32,sd_vmlog,sd_vmlog32,sd_vmlease,sd_vmlease32,sd_vmwatch,sd_bench,sd_stress,sd_stress32} "$root/sd/"
+	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_vmext,sd_vmext32,sd_vmlog,sd_vmlog32,sd_vmlease,sd_vmlease32,sd_vmwatch,sd_bench,sd_latency,sd_stress,sd_stress32} "$root/sd/"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 >"$VM_DIR/initramfs.gz") || {
 		vm_die "could not pack the initramfs"
 		return 1

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "seconddriver.h"
@@ -239,6 +240,43 @@ static void suite_all(void)
 	result(!err && out.Lost == 200 && out.Count == 1 && records[0].Code == SD_LINUX_IOCTL_CLEAR_LOG,
 	       "log: after CLEAR_LOG an old number's records are a gap (%llu lost), then CLEAR_LOG's own record (%s)",
 	       (unsigned long long)out.Lost, en(err));
+
+	/*
+	 * The lean path (docs/SPEC.md 9.4, step 5a): a set to exactly what the
+	 * thread has already writes nothing and says UNCHANGED; one that only
+	 * looks the same on the scale is still made.
+	 */
+	td = (ThreadData){ (sd_u32)t.tid, 20 };
+	err = raw(rw, SD_LINUX_IOCTL_SET_PRIORITY, &td);
+	err = err ? err : raw(rw, SD_LINUX_IOCTL_CLEAR_LOG, NULL);
+	err = err ? err : raw(rw, SD_LINUX_IOCTL_SET_PRIORITY, &td);
+	x = (SdSetPriorityEx){ (sd_u32)t.tid, 20, 0, -1 };
+	err = err ? err : raw(rw, SD_LINUX_IOCTL_SET_PRIORITY_EX, &x);
+	b.e[0] = (SdBatchEntry){ (sd_u32)t.tid, 20, 0, 0 };
+	sb = (struct sd_batch){ (sd_u64)(uintptr_t)b.e, (sd_u64)(uintptr_t)b.r, 1, 0 };
+	err = err ? err : raw(rw, SD_LINUX_IOCTL_SET_PRIORITY_BATCH, &sb);
+	/* nice -19 reads as level 14 (the table's one tie), but 14 is nice -18. */
+	td.Priority = 8;
+	err = err ? err : raw(rw, SD_LINUX_IOCTL_SET_PRIORITY, &td);
+	err = err ? err : (setpriority(PRIO_PROCESS, (id_t)t.tid, -19) ? errno : 0);
+	td.Priority = 14;
+	err = err ? err : raw(rw, SD_LINUX_IOCTL_SET_PRIORITY, &td);
+	ok = !err && x.OldLevel == 20 && b.r[0].Status == 0 && b.r[0].OldLevel == 20;
+	err = err ? err : get_log(rw, 0, records, SD_LOG_CAPACITY, &out);
+	ok = ok && !err && out.Count == 7;
+	ok = ok && records[1].Kind == SD_LOG_IOCTL && records[1].Status == 0 &&
+	     records[1].Flags == SD_LOG_F_UNCHANGED && records[1].TargetThread == (sd_u32)t.tid &&
+	     records[1].OldLevel == 20 && records[1].NewLevel == 20;
+	ok = ok && records[2].Flags == SD_LOG_F_UNCHANGED && records[2].OldLevel == 20;
+	ok = ok && records[3].Kind == SD_LOG_CHANGE && records[3].Flags == SD_LOG_F_UNCHANGED;
+	ok = ok && change(&records[5], (sd_u32)t.tid, 20, 8) && change(&records[6], (sd_u32)t.tid, 14, 14);
+	result(ok,
+	       "log: unchanged: SET, SET_EX (was 20) and a BATCH entry of a thread at 20 to 20 are logged UNCHANGED; SET 14 of a thread at nice -19 (which reads as 14) is a CHANGE 14 -> 14 (%s)",
+	       en(err));
+	if (!ok && !err)
+		show(records, out.Count);
+	result(!raw(rw, SD_LINUX_IOCTL_SET_PRIORITY, &td) && at_level(0, t.tid, 14, (char[128]){ 0 }, 128),
+	       "log: unchanged: and that thread is at nice -18 now, level 14 exactly");
 	close(ro);
 	close(wo);
 	close(rw);

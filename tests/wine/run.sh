@@ -273,8 +273,8 @@ check "unload: the reloaded driver answers (set: error 0)" grep -q '^set: error 
 PARAMS='HKLM\System\CurrentControlSet\Services\second\Parameters'
 restart() { wrun sc stop second >/dev/null; wrun sc start second; }
 out=$(wrun "$CLIENT" info)
-check "cap: info says interface version 6, levels capped at 31 (no cap), no lease live of 4096, watchdog off (Wine)" \
-	eval '[ "$out" = "$(printf "interface version 6\nlevels capped at 31 (no cap)\nleases: 0 live, at most 4096\nwatchdog: off")" ]'
+check "cap: info says interface version 7, levels capped at 31 (no cap), no lease live of 4096, watchdog off (Wine)" \
+	eval '[ "$out" = "$(printf "interface version 7\nlevels capped at 31 (no cap)\nleases: 0 live, at most 4096\nwatchdog: off")" ]'
 wrun reg add "$PARAMS" /v MaxPriority /t REG_DWORD /d 15 /f >/dev/null
 out=$(restart)
 driver_log_settle
@@ -282,7 +282,7 @@ check "cap: with MaxPriority 15 the driver starts and says so" \
 	eval 'grep -qE "STATE +: 4 +RUNNING" <<<"$out" && grep -q "SecondDriver: levels are capped at 15" "$DRIVER_LOG"'
 out=$(wrun "$CLIENT" --json info)
 check "cap: info --json reads the cap ($out)" \
-	[ "$out" = '{"version": 6, "max_level": 15, "max_leases": 4096, "live_leases": 0, "watchdog_budget_ms": 0, "watchdog_window_ms": 0, "watchdog_share_ms": 0, "watched": 0}' ]
+	[ "$out" = '{"version": 7, "max_level": 15, "max_leases": 4096, "live_leases": 0, "watchdog_budget_ms": 0, "watchdog_window_ms": 0, "watchdog_share_ms": 0, "watched": 0}' ]
 before=$(stubs 16)
 wine "$CLIENT" "$TARGET_TID" 16 >"$SD_WORK/c.out" 2>&1; rc=$?
 driver_log_settle
