@@ -77,7 +77,7 @@ LCC       := gcc
 LCFLAGS   := $(WARN) -O2 -static -Iinclude -Iclient
 LINUX_BINS := $(LNX)/SecondDriverClient $(LNX)/SecondDriverClient32 $(LNX)/sd_vmext $(LNX)/sd_vmext32 \
               $(LNX)/sd_vmtest $(LNX)/sd_vmtest32 $(LNX)/sd_vmlog $(LNX)/sd_vmlog32 \
-              $(LNX)/sd_vmlease $(LNX)/sd_vmlease32 $(LNX)/sd_vmwatch $(LNX)/sd_bench \
+              $(LNX)/sd_vmlease $(LNX)/sd_vmlease32 $(LNX)/sd_vmwatch $(LNX)/sd_vmrt $(LNX)/sd_bench \
               $(LNX)/sd_latency $(LNX)/sd_stress $(LNX)/sd_stress32
 
 # --- native unit tests -------------------------------------------------------
@@ -92,7 +92,7 @@ FUZZFLAGS := $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
              -fno-sanitize-recover=all -DSD_HOST_TEST \
              -Iinclude -Idriver -Ilinux -Itests/native
 
-.PHONY: all driver client wine-tests native fuzz linux-user module clean test demo
+.PHONY: all driver client wine-tests native fuzz linux-user module sign clean test demo
 all: driver client wine-tests native fuzz linux-user
 
 driver: $(REL)/SecondDriver.sys $(DBG)/SecondDriver.sys
@@ -269,6 +269,21 @@ $(LNX)/sd_latency: bench/sd_latency.c include/seconddriver.h Makefile
 KDIR ?= /lib/modules/$(shell uname -r)/build
 module:
 	$(MAKE) -C linux KDIR=$(KDIR)
+
+# The module signed with a key made here, never committed (like the Windows
+# test certificate), by KDIR's own sign-file (from its linux-kbuild package).
+# A kernel trusts it only once the certificate is enrolled (README: MOK).
+SIGN := $(BUILD)/linux-sign
+$(SIGN)/signing_key.pem:
+	@mkdir -p $(@D)
+	openssl req -new -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
+	    -subj "/CN=SecondDriver module signing (test key, not trusted)" \
+	    -addext "keyUsage=digitalSignature" -addext "extendedKeyUsage=codeSigning" \
+	    -keyout $@ -out $(SIGN)/signing_cert.pem 2>/dev/null
+sign: module $(SIGN)/signing_key.pem
+	$(KDIR)/scripts/sign-file sha256 $(SIGN)/signing_key.pem $(SIGN)/signing_cert.pem \
+	    linux/seconddriver.ko
+	@modinfo -F signer linux/seconddriver.ko
 
 test:
 	bash scripts/test.sh

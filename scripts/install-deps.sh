@@ -14,6 +14,11 @@ PKGS=(
   # the Linux twin: QEMU TCG, a busybox initramfs, the kernel's build needs
   qemu-system-x86 busybox-static cpio gcc make libc6-dev gcc-multilib
   libelf-dev bc xz-utils kmod
+  # 6.12 from bookworm-backports: a zstd-compressed kernel, and pahole (BTF)
+  # for its module builds
+  zstd dwarves
+  # the module through DKMS (tests/dkms/run.sh), and its signing (make sign)
+  dkms
   # the native fuzzers: clang's libFuzzer and sanitizer runtimes
   libclang-rt-14-dev
   # static analysis of the Linux module (Kbuild's C=1)

@@ -17,6 +17,11 @@
 #   wine-stress  a request storm and stop/start cycles under Wine
 #   wine-debug  the seed's debugger session, replayed with gdb under Wine
 #   vm      the Linux twin in Debian's own kernel under QEMU
+#   vm-6.12, vm-6.12-rt  its functional suite on bookworm-backports' 6.12
+#           and 6.12 PREEMPT_RT, and the RT checks on the latter
+#   dkms    the module built through DKMS against each kernel, then loaded
+#   sign    the module signed (make sign's key), and refused by a kernel
+#           booted with module.sig_enforce=1
 #   vm-stress   a request storm and module churn in the VM
 #   vm-debug    the debugger session on the Linux twin (gdb on QEMU's stub)
 #   bench   one short pass of the instruction-count benchmark (it runs)
@@ -75,6 +80,10 @@ suite wine bash tests/wine/run.sh
 suite wine-stress bash tests/wine/stress.sh $long
 suite wine-debug bash tests/wine/test_debug.sh
 suite vm bash tests/vm/run.sh
+suite vm-6.12 bash tests/vm/run.sh --kernel 6.12
+suite vm-6.12-rt bash tests/vm/run.sh --kernel 6.12-rt
+suite dkms bash tests/dkms/run.sh
+suite sign bash tests/sign/run.sh
 suite vm-stress bash tests/vm/stress.sh $long
 suite vm-debug bash tests/vm/test_debug.sh
 suite bench bash bench/run.sh --short

@@ -22,12 +22,17 @@
 # 127.0.0.1.
 
 VM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# VM_KERNEL_KIND is 6.1 (the default), 6.12 or 6.12-rt (tests/vm/run.sh
+# --kernel; tests/vm/fetch-kernel.sh).
 # VM_DIR and VM_KERNEL may be set beforehand: scripts/debug-kernel.sh
 # points them at its own kernel, which vm_prepare then does not fetch.
-VM_DIR=${VM_DIR:-$VM_ROOT/build/vm}
+case ${VM_KERNEL_KIND:-6.1} in
+6.1) VM_DIR=${VM_DIR:-$VM_ROOT/build/vm} ;;
+*) VM_DIR=${VM_DIR:-$VM_ROOT/build/vm-$VM_KERNEL_KIND} ;;
+esac
 VM_KERNEL=${VM_KERNEL:-$VM_DIR/kernel}
 VM_SRC=$VM_DIR/src
-VM_KO=$VM_SRC/linux/seconddriver.ko
+VM_KO=${VM_KO:-$VM_SRC/linux/seconddriver.ko}	# tests/dkms/run.sh sets its own
 VM_TIMEOUT=${VM_TIMEOUT:-180}
 
 vm_say() { echo "vm: $*"; }
@@ -55,7 +60,7 @@ vm_prepare() {
 		vm_say "using the kernel built in $VM_KERNEL ($(cat "$VM_KERNEL/release"))"
 	else
 		vm_say "fetching Debian's kernel packages (tests/vm/fetch-kernel.sh)"
-		bash "$VM_ROOT/tests/vm/fetch-kernel.sh" "$VM_KERNEL" || {
+		bash "$VM_ROOT/tests/vm/fetch-kernel.sh" "$VM_KERNEL" "${VM_KERNEL_KIND:-6.1}" || {
 			vm_die "could not fetch the kernel; see the message above"
 			return 1
 		}
@@ -81,9 +86,10 @@ vm_initramfs() {
 	echo "${VM_DEBUG_PRIORITY:-31}" >"$root/sd/debug-priority"
 	echo "${VM_PLANT:-}" >"$root/sd/plant"
 	echo "${VM_BENCH_ARGS:-}" >"$root/sd/bench-args"
+	echo "${VM_SUITE:-all}" >"$root/sd/suite"
 	[ -z "${VM_EXTRA:-}" ] || cp $VM_EXTRA "$root/sd/"
 	cp "$VM_KO" "$root/sd/"
-	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_vmext,sd_vmext32,sd_vmlog,sd_vmlog32,sd_vmlease,sd_vmlease32,sd_vmwatch,sd_bench,sd_latency,sd_stress,sd_stress32} "$root/sd/"
+	cp "$VM_ROOT"/build/linux/{SecondDriverClient,SecondDriverClient32,sd_vmtest,sd_vmtest32,sd_vmext,sd_vmext32,sd_vmlog,sd_vmlog32,sd_vmlease,sd_vmlease32,sd_vmwatch,sd_vmrt,sd_bench,sd_latency,sd_stress,sd_stress32} "$root/sd/"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1 >"$VM_DIR/initramfs.gz") || {
 		vm_die "could not pack the initramfs"
 		return 1

@@ -1,17 +1,47 @@
 #!/usr/bin/env bash
-# run.sh - the Linux twin in Debian's own kernel, booted under QEMU TCG.
+# run.sh - the Linux twin in a Debian kernel, booted under QEMU TCG.
 #
-#   bash tests/vm/run.sh
+#   bash tests/vm/run.sh [--kernel 6.1|6.12|6.12-rt] [--full]
 #
-# Fetches Debian's current kernel packages (dpkg -x, never installed), builds
-# seconddriver.ko with Kbuild, checks its modinfo, packs a busybox initramfs
-# with the static client and tests/vm/sd_vmtest, boots it with
-# oops=panic panic_on_warn=1 panic=-1 -no-reboot under a hard timeout, and
-# folds the PASS/FAIL lines the VM printed into its own. A VM that panics,
-# hangs or stops early fails the run. Ends with "N passed, N failed".
-# The serial log is kept in build/vm/test-console.log.
+# Fetches the kernel's packages (dpkg -x, never installed; 6.1 is Debian 12's
+# own, 6.12 and 6.12-rt come from bookworm-backports), builds seconddriver.ko
+# with Kbuild, checks its modinfo, packs a busybox initramfs with the static
+# client and tests/vm/sd_vmtest, boots it with oops=panic panic_on_warn=1
+# panic=-1 -no-reboot under a hard timeout, and folds the PASS/FAIL lines the
+# VM printed into its own. A VM that panics, hangs or stops early fails the
+# run. Ends with "N passed, N failed".
+#
+# On 6.1: the whole suite (every test, the timing of a spinner at 31 on one
+# vCPU under a lease and the watchdog, the watchdog on two vCPUs, the
+# harness's crash test). On 6.12 and 6.12-rt: the functional suite (every
+# request, every refusal, rmmod, the log, leases, the watchdog's settings),
+# and on 6.12-rt the RT checks; --full adds the rest.
+# Each line names a kernel other than 6.1: "PASS [6.12-rt] ...". Everything
+# lands under build/vm/ (6.1) or build/vm-<kernel>/.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+
+kernel=6.1 full=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=${2:-}; shift 2 || break ;;
+	--full) full=1; shift ;;
+	*) echo "usage: bash tests/vm/run.sh [--kernel 6.1|6.12|6.12-rt] [--full]" >&2; exit 2 ;;
+	esac
+done
+case $kernel in
+6.1) ;;
+6.12 | 6.12-rt) full=${full:-} ;;
+*) echo "run.sh: unknown kernel '$kernel': 6.1, 6.12 or 6.12-rt" >&2; exit 2 ;;
+esac
+[ "$kernel" = 6.1 ] && full=1
+# Lines name the kernel, when it is not 6.1.
+if [ "$kernel" != 6.1 ] && [ -z "${SD_VM_NAMED:-}" ]; then
+	SD_VM_NAMED=1 bash "$0" --kernel "$kernel" ${full:+--full} 2>&1 |
+		sed -u "s/^\(PASS\|FAIL\) /\1 [$kernel] /"
+	exit "${PIPESTATUS[0]}"
+fi
+[ "$kernel" = 6.1 ] || export VM_KERNEL_KIND=$kernel	# lib.sh: build/vm-$kernel
 . "$here/../lib/report.sh"
 . "$here/lib.sh"
 
@@ -29,7 +59,8 @@ check "modinfo: author, description and version are filled in" \
 check "modinfo: vermagic is the booted kernel's ($(info vermagic | cut -d' ' -f1))" \
 	test "$(info vermagic | cut -d' ' -f1)" = "$(cat "$VM_KERNEL/release")"
 
-if ! vm_initramfs test; then
+# Without --full, the functional suite: no spinner timing on one vCPU.
+if ! VM_SUITE=$([ -n "$full" ] && echo all || echo functional) vm_initramfs test; then
 	fail "vm: pack the initramfs"
 	summary
 	exit 1
@@ -47,12 +78,48 @@ grep -E '^# ' "$log" || true
 
 check "vm: the VM ran to the end (SD-VM-END) and powered off" \
 	grep -q '^SD-VM-END' "$log"
-check "vm: the in-VM programs each ended with their summary line" \
-	test "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log")" -eq 16
+programs=16
+[ -n "$full" ] || programs=11	# no sd_vmlease spinner, no sd_vmwatch (4 runs)
+check "vm: the in-VM programs each ended with their summary line ($programs)" \
+	test "$(grep -cE '^[0-9]+ passed, [0-9]+ failed' "$log")" -eq "$programs"
 check "vm: no kernel panic" bash -c "! grep -q 'Kernel panic' '$log'"
 if [ "$rc" -ne 0 ] || ! grep -q '^SD-VM-END' "$log"; then
 	echo "vm: the last lines of the console:"
 	tail -n 25 "$log" | sed 's/^/    | /'
+fi
+
+# PREEMPT_RT: what a level-31 spinner leaves to the rest of the kernel. The
+# guest's second serial port is a pair of FIFOs; the host echoes every byte.
+if [ "$kernel" = 6.12-rt ]; then
+	if vm_initramfs rt; then
+		rlog=$VM_DIR/rt-console.log
+		echo_fifo=$VM_DIR/echo
+		rm -f "$echo_fifo.in" "$echo_fifo.out"
+		mkfifo "$echo_fifo.in" "$echo_fifo.out"
+		# Opens its output first: both ends wait for QEMU to open them.
+		(cat <"$echo_fifo.out" >"$echo_fifo.in") &
+		echo_job=$!
+		echo "vm: booting $kernel for its RT checks, one vCPU, ttyS1 echoed by the host (about 30 s)"
+		start=$(date +%s)
+		vm_boot "$rlog" -chardev "pipe,id=echo,path=$echo_fifo" -serial chardev:echo
+		rrc=$?
+		echo "vm: QEMU exited $rrc after $(($(date +%s) - start)) s; console log: $rlog"
+		kill "$echo_job" 2>/dev/null
+		wait "$echo_job" 2>/dev/null
+		rm -f "$echo_fifo.in" "$echo_fifo.out"
+		absorb "vm: the RT checks" "$rlog" "$rrc"
+		grep -E '^# ' "$rlog" || true
+		check "vm: the RT checks ran to the end (SD-VM-END) and printed 2 summaries" \
+			eval 'grep -q "^SD-VM-END" "$rlog" && test "$(grep -cE "^[0-9]+ passed, [0-9]+ failed" "$rlog")" -eq 2'
+	else
+		fail "vm: pack the rt initramfs"
+	fi
+fi
+
+if [ -z "$full" ]; then
+	echo "vm: $kernel: the functional suite only (tests/vm/run.sh --kernel $kernel --full for the rest)"
+	summary
+	exit
 fi
 
 # The watchdog with two vCPUs: the spinner has one to itself, and the
