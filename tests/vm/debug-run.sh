@@ -19,7 +19,7 @@ VM_DIR=$(cd "$VM_DIR" && pwd)
 export VM_TIMEOUT=${VM_TIMEOUT:-900}
 export VM_STRESS_TIMEOUT=${VM_STRESS_TIMEOUT:-1200}
 # KASAN's shadow and quarantine, and its doubled thread stacks, need room.
-export VM_MEM=${VM_MEM:-2048}
+export VM_MEM=${VM_MEM:-3072}
 . "$here/../lib/report.sh"
 . "$here/lib.sh"
 
