@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test.sh - every SecondDriver test, on a fresh Debian 12 machine.
 #
-#   bash scripts/test.sh           every suite, bounded (about 7 minutes)
+#   bash scripts/test.sh           every suite, bounded (about 11.5 minutes)
 #   bash scripts/test.sh --long    the same, with the long forms of the
 #                                  fuzz, stress and churn runs (an hour or
 #                                  more; see docs/RELIABILITY.md)
