@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sd_sched_attr.h"
@@ -40,6 +41,29 @@ static void result(int ok, const char *fmt, ...)
 		passed++;
 	else
 		failed++;
+}
+
+/* CLOCK_MONOTONIC, in microseconds. */
+static inline long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* RT throttling: writes /proc/sys/kernel/sched_rt_runtime_us (-1: off). 0 or -1. */
+static inline int set_rt_runtime(const char *value)
+{
+	FILE *f = fopen("/proc/sys/kernel/sched_rt_runtime_us", "w");
+
+	if (!f)
+		return -1;
+	if (fprintf(f, "%s\n", value) < 0) {
+		fclose(f);
+		return -1;
+	}
+	return fclose(f);
 }
 
 /* The spec's table, by hand: level -> (policy, nice, rt priority). */

@@ -32,27 +32,6 @@
 
 extern char **environ;
 
-static long long now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int set_rt_runtime(const char *value)
-{
-	FILE *f = fopen("/proc/sys/kernel/sched_rt_runtime_us", "w");
-
-	if (!f)
-		return -1;
-	if (fprintf(f, "%s\n", value) < 0) {
-		fclose(f);
-		return -1;
-	}
-	return fclose(f);
-}
-
 static int set_level(int fd, pid_t tid, int level)
 {
 	ThreadData td = { (sd_u32)tid, level };
