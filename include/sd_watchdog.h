@@ -33,8 +33,8 @@
  *
  * The table is open-addressed: a watch sits at the first free slot from
  * its key's hash on, and a removed one leaves a marker (SD_WATCH_GONE)
- * that searches step over, until no watch is left and the table is clean
- * again. So every SET finds its thread's watch in a probe or two, not by
+ * that searches step over, until no watch is left and enough markers have
+ * gathered to be worth a sweep. So every SET finds its thread's watch in a probe or two, not by
  * a scan of the table (bench/: with 1000 threads watched, the scan was
  * five sixths of a SET). Walk the slots with sd_watch_at.
  */
@@ -74,6 +74,7 @@ struct sd_watches {
 	struct sd_watch **slots;	/* capacity pointers, the caller's memory; NULL: free */
 	sd_u32 capacity;
 	sd_u32 live;
+	sd_u32 gone;			/* slots holding SD_WATCH_GONE */
 	struct sd_watch_settings set;
 };
 
@@ -94,6 +95,7 @@ static inline void sd_watch_table_init(struct sd_watches *w, struct sd_watch **s
 	w->slots = slots;
 	w->capacity = capacity;
 	w->live = 0;
+	w->gone = 0;
 	w->set = *set;
 }
 
@@ -164,10 +166,16 @@ static inline struct sd_watch *sd_watch_remove(struct sd_watches *w, sd_u32 i)
 	struct sd_watch *s = w->slots[i];
 
 	w->slots[i] = SD_WATCH_GONE;
-	/* The last one out cleans the table: every marker goes. */
-	if (--w->live == 0) {
+	w->gone++;
+	/*
+	 * The last one out cleans the table, once an eighth of it is markers:
+	 * the sweep is paid for by that many removals, not by every SET that
+	 * ends a thread's only watch.
+	 */
+	if (--w->live == 0 && w->gone >= w->capacity / 8) {
 		for (i = 0; i < w->capacity; i++)
 			w->slots[i] = (struct sd_watch *)0;
+		w->gone = 0;
 	}
 	return s;
 }
@@ -205,6 +213,8 @@ static inline int sd_watch_note(struct sd_watches *w, const void *key, sd_u32 ti
 	/* The first free slot or marker from its home: there is one. */
 	for (i = sd_watch_home(w, key); w->slots[i] && w->slots[i] != SD_WATCH_GONE;)
 		i = i + 1 == w->capacity ? 0 : i + 1;
+	if (w->slots[i] == SD_WATCH_GONE)
+		w->gone--;
 	*fresh = (struct sd_watch *)0;
 	s->key = key;
 	s->tid = tid;

@@ -156,13 +156,13 @@ static void test_watch_table(void)
 			nulls += wt.slots[k] == 0;
 			CHECK(wt.slots[k] == SD_WATCH_GONE ? sd_watch_at(&wt, k) == 0 : 1);
 		}
-		CHECK(markers == 2 && nulls == 0 && wt.live == 2);
+		CHECK(markers == 2 && nulls == 0 && wt.live == 2 && wt.gone == 2);
 	}
 	CHECK(sd_watch_find(&wt, &key_a) == SD_WATCH_NONE && sd_watch_find(&wt, &key_c) == SD_WATCH_NONE &&
 	      sd_watch_at(&wt, sd_watch_find(&wt, &key_b))->tid == 2 &&
 	      sd_watch_at(&wt, sd_watch_find(&wt, &key_d))->tid == 4);
 	/* A new watch takes a marker's slot; everyone is still found. */
-	CHECK(wnote(&key_e, 5, 20, 8, 0, 0, 0) == 1 && wt.live == 3 &&
+	CHECK(wnote(&key_e, 5, 20, 8, 0, 0, 0) == 1 && wt.live == 3 && wt.gone == 1 &&
 	      sd_watch_at(&wt, sd_watch_find(&wt, &key_e))->tid == 5 &&
 	      sd_watch_at(&wt, sd_watch_find(&wt, &key_b))->tid == 2 &&
 	      sd_watch_at(&wt, sd_watch_find(&wt, &key_d))->tid == 4);
@@ -173,7 +173,41 @@ static void test_watch_table(void)
 
 		for (k = 0; k < wt.capacity; k++)
 			clean &= wt.slots[k] == 0;
-		CHECK(wt.live == 0 && clean && watches_held() == 0);
+		CHECK(wt.live == 0 && wt.gone == 0 && clean && watches_held() == 0);
+	}
+	end();
+
+	begin("watchdog: in a big table, the last watch's end sweeps the markers only once an eighth of it is markers");
+	{
+		static struct sd_watch *big[64];
+		static struct sd_watch w[8];
+		static int keys[8];
+		struct sd_watch_settings set = { 200, 1000, 500 };
+		struct sd_watch *fresh, *gone;
+		int k, r, ok = 1;
+
+		memset(big, 0, sizeof(big));
+		sd_watch_table_init(&wt, big, 64, &set);
+		/* One thread whose watch begins and ends over and over: its marker is reused, no sweep. */
+		for (k = 0; k < 20; k++) {
+			fresh = &w[0];
+			r = sd_watch_note(&wt, &keys[0], 1, 31, 8, 0, 0, 0, &fresh, &gone);
+			ok &= r == 1 && wt.live == 1 && wt.gone == 0;
+			r = sd_watch_note(&wt, &keys[0], 1, 8, 31, 0, 0, 0, &fresh, &gone);
+			ok &= r == -1 && wt.live == 0 && wt.gone == 1;
+		}
+		CHECK(ok);
+		/* Eight threads watched, then let go: the eighth marker sweeps the table. */
+		for (k = 0; k < 8; k++) {
+			fresh = &w[k];
+			CHECK(sd_watch_note(&wt, &keys[k], (sd_u32)k, 31, 8, 0, 0, 0, &fresh, &gone) == 1);
+		}
+		for (k = 0; k < 8; k++)
+			CHECK(sd_watch_note(&wt, &keys[k], (sd_u32)k, 8, 31, 0, 0, 0, &fresh, &gone) == -1);
+		ok = wt.live == 0 && wt.gone == 0;
+		for (k = 0; k < 64; k++)
+			ok &= big[k] == 0;
+		CHECK(ok);
 	}
 	end();
 
