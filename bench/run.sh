@@ -86,18 +86,8 @@ vm_prepare || exit 1
 # The same module with the log's record write compiled out (linux/sd_log.c,
 # SD_BENCH_LOG_OFF): what SET costs without it, measured in the same boot.
 build_nolog() {
-	local src=$VM_DIR/src-nolog kdir
-	kdir=$(cat "$VM_KERNEL/kdir") || return 1
-	rm -rf "$src"
-	mkdir -p "$src"
-	cp -r "$root/linux" "$root/include" "$src/" || return 1
-	echo "bench: building the module again with the log's record write compiled out (-DSD_BENCH_LOG_OFF)"
-	if ! make -C "$src/linux" KDIR="$kdir" KCFLAGS=-DSD_BENCH_LOG_OFF >"$VM_DIR/nolog-build.log" 2>&1; then
-		tail -n 20 "$VM_DIR/nolog-build.log" >&2
-		echo "bench: the log-off module did not build (log: $VM_DIR/nolog-build.log)" >&2
-		return 1
-	fi
-	cp "$src/linux/seconddriver.ko" "$VM_DIR/seconddriver_nolog.ko"
+	vm_build_module "$VM_DIR/src-nolog" KCFLAGS=-DSD_BENCH_LOG_OFF &&
+		cp "$VM_DIR/src-nolog/linux/seconddriver.ko" "$VM_DIR/seconddriver_nolog.ko"
 }
 
 # bench_boot NAME ARGS [QEMU ARGS...]: one boot running sd_bench ARGS (and,

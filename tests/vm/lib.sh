@@ -39,17 +39,21 @@ vm_say() { echo "vm: $*"; }
 vm_die() { echo "vm: $*" >&2; return 1; }
 
 # Build the module from a copy of linux/ and include/, so that Kbuild's
-# objects stay out of the source tree.
+# objects stay out of the source tree: in VM_SRC, or in SRC with more make
+# arguments (bench/run.sh's log-off build: SRC KCFLAGS=-DSD_BENCH_LOG_OFF).
 vm_build_module() {
-	local kdir
+	local kdir src=${1:-$VM_SRC} log
+	[ $# -gt 0 ] && shift
+	log=$VM_DIR/$(basename "$src")-build.log
+	[ "$src" = "$VM_SRC" ] && log=$VM_DIR/module-build.log
 	kdir=$(cat "$VM_KERNEL/kdir") || return 1
-	rm -rf "$VM_SRC"
-	mkdir -p "$VM_SRC"
-	cp -r "$VM_ROOT/linux" "$VM_ROOT/include" "$VM_SRC/" || return 1
-	vm_say "building seconddriver.ko with Kbuild against $(cat "$VM_KERNEL/release")"
-	if ! make -C "$VM_SRC/linux" KDIR="$kdir" >"$VM_DIR/module-build.log" 2>&1; then
-		tail -n 30 "$VM_DIR/module-build.log" >&2
-		vm_die "the module did not build (log: $VM_DIR/module-build.log)"
+	rm -rf "$src"
+	mkdir -p "$src"
+	cp -r "$VM_ROOT/linux" "$VM_ROOT/include" "$src/" || return 1
+	vm_say "building seconddriver.ko with Kbuild against $(cat "$VM_KERNEL/release")${*:+ ($*)}"
+	if ! make -C "$src/linux" KDIR="$kdir" "$@" >"$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		vm_die "the module did not build (log: $log)"
 		return 1
 	fi
 }

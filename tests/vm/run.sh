@@ -30,8 +30,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 case $kernel in
-6.1) ;;
-6.12 | 6.12-rt) full=${full:-} ;;
+6.1 | 6.12 | 6.12-rt) ;;
 *) echo "run.sh: unknown kernel '$kernel': 6.1, 6.12 or 6.12-rt" >&2; exit 2 ;;
 esac
 [ "$kernel" = 6.1 ] && full=1
