@@ -191,12 +191,13 @@ static void SdTakeBack(_In_ PETHREAD Thread, _In_ const struct sd_watch *Watch,
 	event.SpanUs = Verdict->span_ns / 1000 > 0xFFFFFFFFull ? 0xFFFFFFFFu :
 			(sd_u32)(Verdict->span_ns / 1000);
 	KeSetPriorityThread((PKTHREAD)Thread, Watch->old);
-	SdWarn("watchdog: thread %lu at %ld used %lu us of CPU in %lu us; back to %ld\n",
-	       (unsigned long)Watch->tid, (long)Watch->level, (unsigned long)event.UsedUs,
-	       (unsigned long)event.SpanUs, (long)Watch->old);
+	/* The record first: its time is the take-back's, not the debug output's after it. */
 	SdLogNoteCapture(&note, &event, sizeof(event));
 	SdLogNoteChange(&note, Watch->tid, Watch->level, Watch->old);
 	SdLogWrite(SD_LOG_WATCHDOG, 0, 0, 0, STATUS_SUCCESS, 0, &note);
+	SdWarn("watchdog: thread %lu at %ld used %lu us of CPU in %lu us; back to %ld\n",
+	       (unsigned long)Watch->tid, (long)Watch->level, (unsigned long)event.UsedUs,
+	       (unsigned long)event.SpanUs, (long)Watch->old);
 }
 
 _Use_decl_annotations_

@@ -2,7 +2,7 @@
 /*
  * sd_boost.c - the twin's leases (sd_boost.h).
  *
- * The table (include/sd_lease.h) is guarded by one mutex: every caller is in
+ * The table (include/sd_lease.h) is guarded by one rt_mutex (sd_sched.h): every caller is in
  * process context (ioctls, release, the thread), and ending a lease sets a
  * level, which may sleep. A lease holds a reference to the thread's struct
  * pid, not to its task, so an exited thread is simply gone when its lease
@@ -18,9 +18,9 @@
 
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
-#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
+#include <linux/rtmutex.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -33,7 +33,7 @@
 #include "sd_watch.h"
 #include "sd_watchdog.h"
 
-static DEFINE_MUTEX(sd_lease_lock);
+static DEFINE_RT_MUTEX(sd_lease_lock);	/* an rt_mutex: sd_sched.h */
 static struct sd_leases sd_table;
 static struct sd_lease *sd_slots;
 static struct task_struct *sd_lease_thread;
@@ -110,12 +110,12 @@ static void sd_end_due(void)
 	struct sd_lease_end e;
 	u32 i;
 
-	mutex_lock(&sd_lease_lock);
+	rt_mutex_lock(&sd_lease_lock);
 	while ((i = sd_leases_due(&sd_table, sd_now_ms())) != SD_LEASE_NONE) {
 		sd_leases_remove(&sd_table, i, &e);
 		sd_finish(&e);
 	}
-	mutex_unlock(&sd_lease_lock);
+	rt_mutex_unlock(&sd_lease_lock);
 }
 
 static int sd_lease_main(void *unused)
@@ -129,9 +129,9 @@ static int sd_lease_main(void *unused)
 
 		atomic_set(&sd_lease_kick, 0);
 		sd_end_due();
-		mutex_lock(&sd_lease_lock);
+		rt_mutex_lock(&sd_lease_lock);
 		next = sd_leases_next_end(&sd_table);
-		mutex_unlock(&sd_lease_lock);
+		rt_mutex_unlock(&sd_lease_lock);
 		/*
 		 * The watchdog's samples, every period while it watches any
 		 * thread. The next one is due a period after the last one was
@@ -161,9 +161,9 @@ static int sd_lease_main(void *unused)
 		}
 	}
 	/* The module is going: every lease ends now. */
-	mutex_lock(&sd_lease_lock);
+	rt_mutex_lock(&sd_lease_lock);
 	sd_leases_end_owned(&sd_table, NULL);
-	mutex_unlock(&sd_lease_lock);
+	rt_mutex_unlock(&sd_lease_lock);
 	sd_end_due();
 	return 0;
 }
@@ -214,10 +214,18 @@ int sd_boost_start(struct file *file, u32 tid, s32 level, u32 flags, u32 duratio
 		return -ESRCH;
 	}
 
-	mutex_lock(&sd_lease_lock);
+	rt_mutex_lock(&sd_lease_lock);
 	if (sd_table.live >= sd_table.capacity) {
 		ret = -ENOSPC;
 	} else {
+		/*
+		 * A lease with an end: wake the thread before the change, so
+		 * that it waits on this lock, and lends its priority, if the
+		 * thread set here preempts us before the lease is in the
+		 * table (sd_sched.h).
+		 */
+		if (duration_ms)
+			sd_boost_kick();
 		ret = sd_set_task(task, tid, level, old);
 		if (ret >= 0) {
 			slot = sd_leases_add(&sd_table, tid, level, *old, flags,
@@ -227,12 +235,10 @@ int sd_boost_start(struct file *file, u32 tid, s32 level, u32 flags, u32 duratio
 			pid = NULL;	/* the lease holds it now */
 		}
 	}
-	mutex_unlock(&sd_lease_lock);
+	rt_mutex_unlock(&sd_lease_lock);
 	put_task_struct(task);
 	if (pid)
 		put_pid(pid);
-	if (ret >= 0 && duration_ms)
-		sd_boost_kick();	/* its end may come before the thread's next wake */
 	return ret;
 }
 
@@ -240,11 +246,11 @@ int sd_boost_end(u32 id)
 {
 	u32 i;
 
-	mutex_lock(&sd_lease_lock);
+	rt_mutex_lock(&sd_lease_lock);
 	i = sd_leases_find(&sd_table, id);
 	if (i != SD_LEASE_NONE)
 		sd_leases_end_now(&sd_table, i);
-	mutex_unlock(&sd_lease_lock);
+	rt_mutex_unlock(&sd_lease_lock);
 	if (i == SD_LEASE_NONE)
 		return -ENOENT;
 	sd_boost_kick();
@@ -255,9 +261,9 @@ void sd_boost_release(struct file *file)
 {
 	u32 n;
 
-	mutex_lock(&sd_lease_lock);
+	rt_mutex_lock(&sd_lease_lock);
 	n = sd_leases_end_owned(&sd_table, file);
-	mutex_unlock(&sd_lease_lock);
+	rt_mutex_unlock(&sd_lease_lock);
 	if (n)
 		sd_boost_kick();
 }
@@ -267,7 +273,7 @@ u32 sd_boost_list(SdLeaseInfo *out, u32 max, u32 *total)
 	u64 now = sd_now_ms();
 	u32 i, n = 0;
 
-	mutex_lock(&sd_lease_lock);
+	rt_mutex_lock(&sd_lease_lock);
 	*total = sd_table.live;
 	for (i = 0; i < sd_table.capacity && n < max; i++) {
 		const struct sd_lease *s = &sd_table.slots[i];
@@ -282,7 +288,7 @@ u32 sd_boost_list(SdLeaseInfo *out, u32 max, u32 *total)
 		out[n].RemainingMs = !s->end_ms ? 0 : s->end_ms > now ? (u32)(s->end_ms - now) : 1;
 		n++;
 	}
-	mutex_unlock(&sd_lease_lock);
+	rt_mutex_unlock(&sd_lease_lock);
 	return n;
 }
 
@@ -295,8 +301,8 @@ u32 sd_boost_live(void)
 {
 	u32 n;
 
-	mutex_lock(&sd_lease_lock);
+	rt_mutex_lock(&sd_lease_lock);
 	n = sd_table.live;
-	mutex_unlock(&sd_lease_lock);
+	rt_mutex_unlock(&sd_lease_lock);
 	return n;
 }

@@ -10,6 +10,22 @@
 #include <linux/sched.h>
 #include <linux/types.h>
 
+/*
+ * The locks held across a scheduler call (sd_set_lock, sd_watch_lock,
+ * sd_lease_lock) are rt_mutexes, as the i2c core's bus lock is, for their
+ * priority inheritance. A caller that sets a thread above itself on its own
+ * CPU is preempted by that thread inside the call, at the scheduler's
+ * preempt_enable() on a preemptible kernel (preempt=full, PREEMPT_RT),
+ * with the lock still held and the thread's lease or watch not yet noted.
+ * Below a level-31 spinner it would not run again for a second (6.12's fair
+ * server), or ever (6.1 with RT throttling off): the lease would not end and
+ * the watchdog would wait on the lock. With an rt_mutex, the driver's own
+ * thread (SCHED_FIFO 50) lends the caller its priority when it waits on the
+ * lock, and the caller finishes at once. Where that thread might be asleep
+ * with nothing due, the caller wakes it before the change (sd_boost_kick):
+ * a new watch, a lease with an end. tests/vm/run.sh boots preempt=full.
+ */
+
 /* A level a request may set: 0, -EINVAL (off 1..31) or -ERANGE (above the cap). */
 int sd_check_level(u32 tid, s32 level);
 

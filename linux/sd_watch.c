@@ -12,9 +12,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
+#include <linux/rtmutex.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
@@ -26,7 +26,7 @@
 #include "sd_watch.h"
 #include "sd_watchdog.h"
 
-static DEFINE_MUTEX(sd_watch_lock);
+static DEFINE_RT_MUTEX(sd_watch_lock);	/* an rt_mutex: sd_sched.h */
 static struct sd_watches sd_watches;	/* slots NULL: the watchdog is off */
 
 int sd_watch_init(u32 budget_ms, u32 window_ms, u32 share_ms)
@@ -99,7 +99,7 @@ int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 	if (!pid)
 		return sd_apply_level(task, tid, level, old);
 	*old = 0;
-	mutex_lock(&sd_watch_lock);
+	rt_mutex_lock(&sd_watch_lock);
 	if (sd_watch_wants(&sd_watches, pid, level)) {
 		ret = -ENOSPC;
 		if (sd_watches.live >= sd_watches.capacity)
@@ -108,6 +108,13 @@ int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 		fresh = kmalloc(sizeof(*fresh), GFP_KERNEL);
 		if (!fresh)
 			goto out;
+		/*
+		 * The thread samples only while something is watched: wake it
+		 * now, before the change, so that it waits on this lock and
+		 * lends its priority if the thread set here preempts us
+		 * (sd_sched.h).
+		 */
+		sd_boost_kick();
 	}
 	ret = sd_apply_level(task, tid, level, old);
 	/* The clock and the counters start a new watch; an existing one needs none. */
@@ -117,14 +124,12 @@ int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 				     fresh ? READ_ONCE(task->se.sum_exec_runtime) : 0,
 				     fresh ? READ_ONCE(task->nvcsw) : 0, &fresh, &gone);
 out:
-	mutex_unlock(&sd_watch_lock);
+	rt_mutex_unlock(&sd_watch_lock);
 	if (note <= 0)
 		put_pid(pid);	/* a new watch keeps this reference */
 	kfree(fresh);
 	if (gone)
 		sd_watch_free(gone);
-	if (note > 0)
-		sd_boost_kick();	/* its thread may be asleep with nothing to sample */
 	return ret;
 }
 
@@ -147,15 +152,16 @@ static void sd_take_back(struct task_struct *task, const struct sd_watch *s,
 	else if (!ret)
 		note.flags = SD_LOG_F_CHANGE;
 	ret = min(ret, 0);
-	pr_warn("watchdog: thread %u at %d used %u us of CPU in %u us (%s); back to %d: %d\n",
-		s->tid, s->level, event.UsedUs, event.SpanUs,
-		v->rule == SD_WATCH_RULE_BUDGET ? "without blocking" : "within the window",
-		s->old, ret);
+	/* The record first: its time is the take-back's, not the console's after it. */
 	sd_log_note_capture(&note, &event, sizeof(event));
 	note.target = s->tid;
 	note.old_level = s->level;
 	note.new_level = s->old;
 	sd_log_write(SD_LOG_WATCHDOG, 0, 0, 0, ret, &note);
+	pr_warn("watchdog: thread %u at %d used %u us of CPU in %u us (%s); back to %d: %d\n",
+		s->tid, s->level, event.UsedUs, event.SpanUs,
+		v->rule == SD_WATCH_RULE_BUDGET ? "without blocking" : "within the window",
+		s->old, ret);
 }
 
 u32 sd_watch_tick(void)
@@ -165,7 +171,7 @@ u32 sd_watch_tick(void)
 
 	if (!sd_watches.slots)
 		return 0;
-	mutex_lock(&sd_watch_lock);
+	rt_mutex_lock(&sd_watch_lock);
 	for (i = 0; i < sd_watches.capacity && sd_watches.live; i++) {
 		struct sd_watch *s = sd_watch_at(&sd_watches, i);
 		struct task_struct *task;
@@ -190,7 +196,7 @@ u32 sd_watch_tick(void)
 			put_task_struct(task);
 	}
 	live = sd_watches.live;
-	mutex_unlock(&sd_watch_lock);
+	rt_mutex_unlock(&sd_watch_lock);
 	return live;
 }
 
@@ -198,10 +204,10 @@ void sd_watch_info(SdDriverInfo *info)
 {
 	if (!sd_watches.slots)
 		return;
-	mutex_lock(&sd_watch_lock);
+	rt_mutex_lock(&sd_watch_lock);
 	info->WatchBudgetMs = sd_watches.set.budget_ms;
 	info->WatchWindowMs = sd_watches.set.window_ms;
 	info->WatchShareMs = sd_watches.set.share_ms;
 	info->Watched = sd_watches.live;
-	mutex_unlock(&sd_watch_lock);
+	rt_mutex_unlock(&sd_watch_lock);
 }

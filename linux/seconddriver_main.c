@@ -20,9 +20,9 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/rcupdate.h>
+#include <linux/rtmutex.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/overflow.h>
@@ -74,9 +74,10 @@ MODULE_PARM_DESC(watchdog_share_ms,
  * could interleave them and leave a state neither asked for (SCHED_OTHER at
  * nice 0, from a level-3 SET landing between a level-20 SET's two steps;
  * found by tests/vm/sd_stress.c's race mode). SETs through the driver take
- * this lock around both calls, so they apply one after the other.
+ * this lock around both calls, so they apply one after the other. An
+ * rt_mutex: the driver's thread may wait on it (sd_sched.h).
  */
-static DEFINE_MUTEX(sd_set_lock);
+static DEFINE_RT_MUTEX(sd_set_lock);
 
 /*
  * The task of thread id tid in the caller's pid namespace, with a reference
@@ -183,7 +184,7 @@ int sd_apply_level(struct task_struct *task, u32 tid, s32 level, s32 *old)
 	/* A SET changes the level only: the thread keeps its reset-on-fork. */
 	if (task->sched_reset_on_fork)
 		attr.sched_flags = SCHED_FLAG_RESET_ON_FORK;
-	mutex_lock(&sd_set_lock);
+	rt_mutex_lock(&sd_set_lock);
 	*old = sd_task_level(task);
 	ret = sched_setattr_nocheck(task, &attr);
 	/*
@@ -194,7 +195,7 @@ int sd_apply_level(struct task_struct *task, u32 tid, s32 level, s32 *old)
 	 */
 	if (!ret && sched.policy == SD_SCHED_RR && task_nice(task) != 0)
 		set_user_nice(task, 0);
-	mutex_unlock(&sd_set_lock);
+	rt_mutex_unlock(&sd_set_lock);
 
 	if (ret) {
 		*old = 0;

@@ -12,6 +12,8 @@
 #          the after-checks and the kernel's log (tests/vm/stress.sh), sized
 #          to fit about two minutes; stress-long: the long forms
 #   watch2 the watchdog's tests, booted with two vCPUs (tests/vm/run.sh)
+#   preempt the one-vCPU spinner tests, booted with preempt=full (or on
+#          PREEMPT_RT): a lease and the watchdog end on time
 #   sigenforce  booted with module.sig_enforce=1: the unsigned and the
 #          self-signed module are both refused (tests/sign/run.sh)
 #   dkms   the module DKMS built (tests/dkms/run.sh): a SET, then rmmod
@@ -248,6 +250,21 @@ if [ "$mode" = debug ]; then
 	echo "SD-DEBUG-CLIENT-EXIT $?"
 	echo "SD-DEBUG-AFTER $(sd_vmtest show $target)"
 	kill $target
+fi
+
+if [ "$mode" = preempt ]; then
+	# tests/vm/run.sh boots this with preempt=full: a caller can be preempted
+	# inside the driver by the thread it just set above itself.
+	model=$(dmesg | grep -o 'Dynamic Preempt: [a-z]*' | tail -n 1 | cut -d' ' -f3)
+	uname -v | grep -q PREEMPT_RT && model=PREEMPT_RT
+	echo "# one vCPU, preemption: $model"
+	timed sd_vmlease spinner
+	timed sd_vmwatch spinner -1
+	timed sd_vmwatch spinner 950000
+	ok "preempt: the final rmmod succeeds" rmmod $MOD
+	bad=$(dmesg | grep -E "$dmesg_bad" | head -n 3)
+	ok "kernel: dmesg has no WARN, BUG or Oops${bad:+: $bad}" test -z "$bad"
+	finish
 fi
 
 if [ "$mode" = watch2 ]; then

@@ -115,6 +115,27 @@ if [ "$kernel" = 6.12-rt ]; then
 	fi
 fi
 
+# A caller preempted inside the driver by the thread it set above itself:
+# with preempt=full (PREEMPT_RT always), one vCPU, a level-31 spinner's
+# lease and watchdog still end on time (linux/sd_sched.h).
+if vm_initramfs preempt; then
+	plog=$VM_DIR/preempt-console.log
+	pargs=preempt=full
+	[ "$kernel" = 6.12-rt ] && pargs=
+	echo "vm: booting ${pargs:-PREEMPT_RT} with one vCPU for the preemption tests (about 15 s)"
+	start=$(date +%s)
+	VM_KERNEL_ARGS=$pargs vm_boot "$plog"
+	prc=$?
+	echo "vm: QEMU exited $prc after $(($(date +%s) - start)) s; console log: $plog"
+	sed -i "s/^\(PASS\|FAIL\) /\1 [${pargs:-PREEMPT_RT}] /" "$plog"	# not the test boot's names
+	absorb "vm: the preemption tests" "$plog" "$prc"
+	grep -E '^# ' "$plog" || true
+	check "vm: preemption: the kernel preempts fully, and the VM ran to the end (SD-VM-END) with 3 summaries" \
+		eval 'grep -qE "^# one vCPU, preemption: (full|PREEMPT_RT)$" "$plog" && grep -q "^SD-VM-END" "$plog" && test "$(grep -cE "^[0-9]+ passed, [0-9]+ failed" "$plog")" -eq 3'
+else
+	fail "vm: pack the preempt initramfs"
+fi
+
 if [ -z "$full" ]; then
 	echo "vm: $kernel: the functional suite only (tests/vm/run.sh --kernel $kernel --full for the rest)"
 	summary
