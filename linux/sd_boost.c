@@ -10,7 +10,7 @@
  *
  * The thread sleeps until the earliest lease's end on an hrtimer
  * (schedule_hrtimeout), or until it is kicked: by a new lease with a
- * duration, END_LEASE, a release, a thread the watchdog begins to watch,
+ * duration, END_LEASE, a release, the first thread the watchdog watches,
  * or the module's exit. While the watchdog watches any thread, it also
  * wakes every SD_WATCH_PERIOD_MS to sample them (sd_watch.c).
  */

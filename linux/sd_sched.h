@@ -21,9 +21,11 @@
  * server), or ever (6.1 with RT throttling off): the lease would not end and
  * the watchdog would wait on the lock. With an rt_mutex, the driver's own
  * thread (SCHED_FIFO 50) lends the caller its priority when it waits on the
- * lock, and the caller finishes at once. Where that thread might be asleep
- * with nothing due, the caller wakes it before the change (sd_boost_kick):
- * a new watch, a lease with an end. tests/vm/run.sh boots preempt=full.
+ * lock, and the caller finishes at once. It takes the watchdog's lock every
+ * period while anything is watched; where it might be asleep with nothing
+ * due, the caller wakes it before the change (sd_boost_kick): the first
+ * watch, a lease with an end. A new watch's clock and counters are read
+ * before the change. tests/vm/run.sh boots preempt=full.
  */
 
 /* A level a request may set: 0, -EINVAL (off 1..31) or -ERANGE (above the cap). */

@@ -76,6 +76,7 @@ void sd_watch_exit(void)
 int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 {
 	struct sd_watch *fresh = NULL, *gone = NULL;
+	u64 now = 0, cpu = 0, switches = 0;
 	struct pid *pid;
 	int ret, note = 0;
 
@@ -109,20 +110,26 @@ int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 		if (!fresh)
 			goto out;
 		/*
-		 * The thread samples only while something is watched: wake it
-		 * now, before the change, so that it waits on this lock and
-		 * lends its priority if the thread set here preempts us
-		 * (sd_sched.h).
+		 * The new watch starts at the change: read its clock and
+		 * counters before it, as the thread set here may preempt us
+		 * inside it (sd_sched.h).
 		 */
-		sd_boost_kick();
+		now = ktime_get_ns();
+		cpu = READ_ONCE(task->se.sum_exec_runtime);
+		switches = READ_ONCE(task->nvcsw);
+		/*
+		 * The driver's thread samples every period while anything is
+		 * watched, and takes this lock each time. With nothing watched
+		 * it may sleep for good: wake it now, before the change, so
+		 * that it comes to the lock and lends its priority.
+		 */
+		if (!sd_watches.live)
+			sd_boost_kick();
 	}
 	ret = sd_apply_level(task, tid, level, old);
-	/* The clock and the counters start a new watch; an existing one needs none. */
 	if (ret >= 0)
-		note = sd_watch_note(&sd_watches, pid, tid, level, *old,
-				     fresh ? ktime_get_ns() : 0,
-				     fresh ? READ_ONCE(task->se.sum_exec_runtime) : 0,
-				     fresh ? READ_ONCE(task->nvcsw) : 0, &fresh, &gone);
+		note = sd_watch_note(&sd_watches, pid, tid, level, *old, now, cpu, switches,
+				     &fresh, &gone);
 out:
 	rt_mutex_unlock(&sd_watch_lock);
 	if (note <= 0)

@@ -555,7 +555,7 @@ static unsigned long printed_fails;
 
 static void report_unexpected(const struct req *r, unsigned allowed)
 {
-	char want[96] = "", what[64] = "";
+	char want[96] = "", what[64] = "", now[64] = "";
 	int e;
 
 	pthread_mutex_lock(&print_lock);
@@ -568,9 +568,23 @@ static void report_unexpected(const struct req *r, unsigned allowed)
 			snprintf(what, sizeof(what), ", buffer not readable");
 		else if (r->cmd == SET_CODE)
 			snprintf(what, sizeof(what), ", ThreadData { %u, %d }", (unsigned)r->tid, r->level);
-		result(0, "storm: unexpected %s for %s on %s %d: cmd %#lx, %s %#llx%s; allowed %s",
+		/*
+		 * What the descriptor is now: a churned number may have been
+		 * closed and taken by another file since the request (one
+		 * ENOTTY on "churn fd 0" in a debug-kernel pass; unexplained).
+		 */
+		if (r->fd >= 0) {
+			char path[32];
+			ssize_t n;
+
+			snprintf(path, sizeof(path), "/proc/self/fd/%d", r->fd);
+			n = readlink(path, now, sizeof(now) - 1);
+			now[n > 0 ? n : 0] = '\0';
+		}
+		result(0, "storm: unexpected %s for %s on %s %d: cmd %#lx, %s %#llx%s; allowed %s; the fd is now %s",
 		       ename(r->err), class_name[r->cls], fd_name[r->fdk], r->fd, r->cmd,
-		       ptr_name[r->ptrk], (unsigned long long)r->ptr, what, want);
+		       ptr_name[r->ptrk], (unsigned long long)r->ptr, what, want,
+		       now[0] ? now : "closed");
 	}
 	pthread_mutex_unlock(&print_lock);
 }

@@ -118,7 +118,7 @@ static void reap(pid_t pid)
 static void suite_spinner(const char *rt)
 {
 	int fd = open(SD_LINUX_DEVICE_PATH, O_RDWR | O_CLOEXEC), err, level;
-	long long start, back, sh, limit, took = -1;
+	long long start, back, sh, limit, slack, took = -1;
 	SdLogRecord rec, set;
 	SdDriverInfo info;
 	SdWatchdogEvent ev;
@@ -159,9 +159,15 @@ static void suite_spinner(const char *rt)
 	if (ok)
 		took = (long long)(rec.TimeNs / 1000) -
 		       ((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
-	result(ok && took > (long long)info.WatchBudgetMs * 1000 && took <= limit + 10000,
-	       "spinner (rt_runtime %s): the driver took it back %lld us after this program issued the SET (the WATCHDOG record's time); more than the %u ms budget, at most the budget + one %u ms period (+10 ms: the CPU time's 4 ms tick, the SET's own path and the sample's wake-up, under TCG); this program saw it at %lld ms",
-	       rt, took, info.WatchBudgetMs, SD_WATCH_PERIOD_MS, back / 1000);
+	/*
+	 * The slack: the CPU time's 4 ms tick, the SET's own path and the
+	 * sample's wake-up, under TCG; on the debug kernel (scripts/
+	 * debug-kernel.sh) the SET's path alone took 17 ms on two vCPUs.
+	 */
+	slack = getenv("SD_DEBUG_KERNEL") ? 60000 : 10000;
+	result(ok && took > (long long)info.WatchBudgetMs * 1000 && took <= limit + slack,
+	       "spinner (rt_runtime %s): the driver took it back %lld us after this program issued the SET (the WATCHDOG record's time); more than the %u ms budget, at most the budget + one %u ms period + %lld ms; this program saw it at %lld ms",
+	       rt, took, info.WatchBudgetMs, SD_WATCH_PERIOD_MS, slack / 1000, back / 1000);
 	sh = shell_us();
 	/* The debug kernel's checks (scripts/debug-kernel.sh) slow fork and exec several times. */
 	result(sh >= 0 && (sh <= 100000 || getenv("SD_DEBUG_KERNEL")),
