@@ -117,8 +117,11 @@ fi
 
 # A caller preempted inside the driver by the thread it set above itself:
 # with preempt=full (PREEMPT_RT always), one vCPU, a level-31 spinner's
-# lease and watchdog still end on time (linux/sd_sched.h).
-if vm_initramfs preempt; then
+# lease and watchdog still end on time (linux/sd_sched.h). Not on a kernel
+# that cannot preempt fully (VM_PREEMPT_BOOT=no: the debug kernel).
+if [ "${VM_PREEMPT_BOOT:-}" = no ]; then
+	echo "vm: no preempt=full boot: this kernel has no PREEMPT_DYNAMIC"
+elif vm_initramfs preempt; then
 	plog=$VM_DIR/preempt-console.log
 	pargs=preempt=full
 	[ "$kernel" = 6.12-rt ] && pargs=
