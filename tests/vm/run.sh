@@ -15,7 +15,9 @@
 # vCPU under a lease and the watchdog, the watchdog on two vCPUs, the
 # harness's crash test). On 6.12 and 6.12-rt: the functional suite (every
 # request, every refusal, rmmod, the log, leases, the watchdog's settings),
-# and on 6.12-rt the RT checks; --full adds the rest.
+# and on 6.12-rt the RT checks; --full adds the rest. On each: a one-vCPU
+# boot with preempt=full (6.12-rt as it is), where the caller of a SET or a
+# BOOST is preempted inside it by the spinner it sets (linux/sd_sched.h).
 # Each line names a kernel other than 6.1: "PASS [6.12-rt] ...". Everything
 # lands under build/vm/ (6.1) or build/vm-<kernel>/.
 set -u

@@ -310,8 +310,14 @@ static void suite_spinner(void)
 	result(!err && level_of(spinner_tid) == 8,
 	       "spinner: a thread spinning at 31 on one vCPU, RT throttling off, is back at 8 (%s)",
 	       en(err));
-	result(!err && back >= 195 && back <= 200 + 20,
-	       "spinner: this thread ran again %lld ms after the 200 ms lease began (200 ms plus a tick at most)",
+	/*
+	 * Plus 30 ms: a tick, and this thread's own wake-up under TCG, whose
+	 * guest clock follows the host's (on PREEMPT_RT through the timer
+	 * softirq's thread: 224 ms once). A caller preempted inside BOOST
+	 * made it 1.2 s, or forever (linux/sd_sched.h).
+	 */
+	result(!err && back >= 195 && back <= 200 + 30,
+	       "spinner: this thread ran again %lld ms after the 200 ms lease began (at most 230 ms)",
 	       back);
 	__atomic_store_n(&spin_stop, 1, __ATOMIC_RELEASE);
 	pthread_join(th, NULL);

@@ -161,10 +161,12 @@ static void suite_spinner(const char *rt)
 		       ((long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000);
 	/*
 	 * The slack: the CPU time's 4 ms tick, the SET's own path and the
-	 * sample's wake-up, under TCG; on the debug kernel (scripts/
-	 * debug-kernel.sh) the SET's path alone took 17 ms on two vCPUs.
+	 * sample's wake-up, under TCG, whose guest clock follows the host's:
+	 * a sample 9 ms late on two vCPUs took one run to 261 ms. On the debug
+	 * kernel (scripts/debug-kernel.sh) the SET's path alone took 17 ms on
+	 * two vCPUs. The bug this guards against was a second late.
 	 */
-	slack = getenv("SD_DEBUG_KERNEL") ? 60000 : 10000;
+	slack = getenv("SD_DEBUG_KERNEL") ? 60000 : 20000;
 	result(ok && took > (long long)info.WatchBudgetMs * 1000 && took <= limit + slack,
 	       "spinner (rt_runtime %s): the driver took it back %lld us after this program issued the SET (the WATCHDOG record's time); more than the %u ms budget, at most the budget + one %u ms period + %lld ms; this program saw it at %lld ms",
 	       rt, took, info.WatchBudgetMs, SD_WATCH_PERIOD_MS, slack / 1000, back / 1000);
