@@ -858,8 +858,8 @@ static int cycle(int n, int load)
 		ok = StartServiceW(svc, 0, NULL);
 		if (!ok && GetLastError() == ERROR_INTERNAL_ERROR) {
 			/*
-			 * Wine 8 answered 1359 to a start twice in about 20 test
-			 * runs (RELIABILITY 2). Guess: the start went to the old
+			 * Wine 8 answered 1359 to a start in two test runs we
+			 * know of (RELIABILITY 2). Guess: the start went to the old
 			 * driver host as it exited after its last driver stopped.
 			 * Say whether that host was still there, wait for it to
 			 * go, and start once more: the driver must then start.
