@@ -485,8 +485,6 @@ static void *fdchurn_main(void *unused)
 	int i;
 
 	(void)unused;
-	for (i = 0; i < CHURN_FDS; i++)
-		st(&churn_fd[i], -1);
 	while (!ld(&stop_flag)) {
 		int slot = (int)rnd(&s, CHURN_FDS), old = ld(&churn_fd[slot]), fd;
 
@@ -570,8 +568,7 @@ static void report_unexpected(const struct req *r, unsigned allowed)
 			snprintf(what, sizeof(what), ", ThreadData { %u, %d }", (unsigned)r->tid, r->level);
 		/*
 		 * What the descriptor is now: a churned number may have been
-		 * closed and taken by another file since the request (one
-		 * ENOTTY on "churn fd 0" in a debug-kernel pass; unexplained).
+		 * closed and taken by another file since the request.
 		 */
 		if (r->fd >= 0) {
 			char path[32];
@@ -1260,6 +1257,14 @@ static void storm(unsigned long n, int threads)
 		return;
 	}
 
+	/*
+	 * No churned descriptor yet, before any thread starts. This loop was in
+	 * the churn thread, which the storm could outrun on the debug kernel:
+	 * a storm thread then read the array's initial 0, sent its request to
+	 * the console on fd 0, and got ENOTTY.
+	 */
+	for (i = 0; i < CHURN_FDS; i++)
+		st(&churn_fd[i], -1);
 	nstormers = threads;
 	for (i = 0; i < threads; i++) {
 		st_[i].index = i;
