@@ -53,17 +53,30 @@ static inline SdLogRecord *sd_logring_slot(const struct sd_logring *r, sd_u64 se
 	return &r->slots[(r->head + r->capacity - back) % r->capacity];
 }
 
+/*
+ * The slot of the next record, numbered: Seq is set, and the caller fills
+ * every other field before it lets go of its lock (linux/sd_log.c writes
+ * its records in place this way, without a copy: bench/).
+ */
+static inline SdLogRecord *sd_logring_claim(struct sd_logring *r)
+{
+	SdLogRecord *slot = &r->slots[r->head];
+
+	slot->Seq = r->next_seq++;
+	r->head = r->head + 1 == r->capacity ? 0 : r->head + 1;
+	if (r->next_seq - r->first_seq > r->capacity)
+		r->first_seq = r->next_seq - r->capacity;
+	return slot;
+}
+
 /* Store *rec as the next record, numbering it; returns its number. */
 static inline sd_u64 sd_logring_append(struct sd_logring *r, const SdLogRecord *rec)
 {
-	sd_u64 seq = r->next_seq++;
-	SdLogRecord *slot = &r->slots[r->head];
+	SdLogRecord *slot = sd_logring_claim(r);
+	sd_u64 seq = slot->Seq;
 
-	r->head = (r->head + 1) % r->capacity;
 	*slot = *rec;
 	slot->Seq = seq;
-	if (r->next_seq - r->first_seq > r->capacity)
-		r->first_seq = r->next_seq - r->capacity;
 	return seq;
 }
 

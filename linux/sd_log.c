@@ -35,65 +35,57 @@ void sd_log_exit(void)
 	sd_ring_slots = NULL;
 }
 
-void sd_log_note_capture(struct sd_log_note *note, const void *data, size_t len)
-{
-	len = min_t(size_t, len, SD_LOG_CAPTURE_MAX);
-	memcpy(note->captured, data, len);
-	note->captured_len = len;
-}
-
-void sd_log_note_change(struct sd_log_note *note, u32 tid, s32 old_level, s32 new_level,
-			bool unchanged)
-{
-	note->flags |= unchanged ? SD_LOG_F_UNCHANGED : SD_LOG_F_CHANGE;
-	note->target = tid;
-	note->old_level = old_level;
-	note->new_level = new_level;
-}
-
 void sd_log_write(u8 kind, u32 code, u32 in_len, u32 out_len, s32 status,
 		  const struct sd_log_note *note)
 {
-	SdLogRecord rec;
+	static const struct sd_log_note none;
+	SdLogRecord *rec;
+	u32 process, thread;
 
 #ifdef SD_BENCH_LOG_OFF
 	/* bench/run.sh's measure of the record's cost: never on otherwise. */
 	return;
 #endif
-	rec = (SdLogRecord){
-		.Kind = kind,
-		.Os = SD_LOG_OS_LINUX,
-		.Code = code,
-		.InLen = in_len,
-		.OutLen = out_len,
-		.Status = status,
-	};
 	/*
 	 * In the caller's pid namespace, as the thread ids it sends; in the
 	 * initial one, the numbers the task carries (bench/: the lean path).
 	 */
 	if (task_active_pid_ns(current) == &init_pid_ns) {
-		rec.ProcessId = current->tgid;
-		rec.ThreadId = current->pid;
+		process = current->tgid;
+		thread = current->pid;
 	} else {
-		rec.ProcessId = task_tgid_vnr(current);
-		rec.ThreadId = task_pid_vnr(current);
+		process = task_tgid_vnr(current);
+		thread = task_pid_vnr(current);
 	}
+	if (!note)
+		note = &none;
 
-	if (note) {
-		rec.Flags = note->flags;
-		rec.CapturedLength = note->captured_len;
-		memcpy(rec.Captured, note->captured, note->captured_len);
-		rec.TargetThread = note->target;
-		rec.OldLevel = note->old_level;
-		rec.NewLevel = note->new_level;
-		rec.Information = note->information;
-	}
-
+	/*
+	 * Written in place, every field, under the lock: no record is built
+	 * on the stack and copied (bench/: 88 bytes zeroed, then copied, were
+	 * a third of the record's cost).
+	 */
 	spin_lock(&sd_ring_lock);
+	rec = sd_logring_claim(&sd_ring);
 	/* Read under the lock, so that times grow with numbers. */
-	rec.TimeNs = ktime_get_boottime_ns();
-	sd_logring_append(&sd_ring, &rec);
+	rec->TimeNs = ktime_get_boottime_ns();
+	rec->Kind = kind;
+	rec->Os = SD_LOG_OS_LINUX;
+	rec->Flags = note->flags;
+	rec->Code = code;
+	rec->InLen = in_len;
+	rec->OutLen = out_len;
+	rec->ProcessId = process;
+	rec->ThreadId = thread;
+	rec->Status = status;
+	rec->CapturedLength = note->captured_len;
+	rec->Information = note->information;
+	/* The bytes after captured_len are zero (sd_log_note_capture). */
+	memcpy(rec->Captured, note->captured, sizeof(rec->Captured));
+	rec->TargetThread = note->target;
+	rec->OldLevel = note->old_level;
+	rec->NewLevel = note->new_level;
+	rec->Reserved = 0;
 	spin_unlock(&sd_ring_lock);
 }
 

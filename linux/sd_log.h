@@ -6,6 +6,8 @@
 #ifndef SD_LOG_H
 #define SD_LOG_H
 
+#include <linux/minmax.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 #include "seconddriver.h"
@@ -24,15 +26,31 @@ struct sd_log_note {
 int sd_log_init(void);
 void sd_log_exit(void);
 
-/* Keep up to SD_LOG_CAPTURE_MAX bytes of what a handler copied. */
-void sd_log_note_capture(struct sd_log_note *note, const void *data, size_t len);
+/*
+ * Keep up to SD_LOG_CAPTURE_MAX bytes of what a handler copied; the bytes
+ * after them are zero, as the record's are. Inline: every caller passes a
+ * constant length, and the copy becomes a move or two (bench/).
+ */
+static inline void sd_log_note_capture(struct sd_log_note *note, const void *data, size_t len)
+{
+	len = min_t(size_t, len, SD_LOG_CAPTURE_MAX);
+	memcpy(note->captured, data, len);
+	memset(note->captured + len, 0, SD_LOG_CAPTURE_MAX - len);
+	note->captured_len = len;
+}
 
 /*
  * Record that thread tid went from old_level to new_level (SD_LOG_F_CHANGE),
  * or, unchanged, that it was at new_level already (SD_LOG_F_UNCHANGED).
  */
-void sd_log_note_change(struct sd_log_note *note, u32 tid, s32 old_level, s32 new_level,
-			bool unchanged);
+static inline void sd_log_note_change(struct sd_log_note *note, u32 tid, s32 old_level,
+				      s32 new_level, bool unchanged)
+{
+	note->flags |= unchanged ? SD_LOG_F_UNCHANGED : SD_LOG_F_CHANGE;
+	note->target = tid;
+	note->old_level = old_level;
+	note->new_level = new_level;
+}
 
 /*
  * Append one record for the current task: kind, the ioctl code (0 for the

@@ -132,6 +132,20 @@ void test_log_ring(void)
 	}
 	end();
 
+	begin("log ring: a claimed slot is numbered and filled in place, and wraps as append does");
+	sd_logring_init(&r, slots, 3);
+	append_n(&r, 2);			/* 1, 2 */
+	for (i = 0; i < 5; i++) {		/* 3..7 claimed: 5..7 held */
+		SdLogRecord *slot = sd_logring_claim(&r);
+
+		CHECK(slot == &slots[(i + 2) % 3] && slot->Seq == (sd_u64)i + 3);
+		slot->Code = (sd_u32)(slot->Seq * 10);
+	}
+	CHECK(read_is(&r, 1, 3, 3, 4, 8, 5));
+	append_n(&r, 1);			/* 8 lands after the claims */
+	CHECK(read_is(&r, 0, 3, 3, 0, 9, 6));
+	end();
+
 	begin("log ring: the driver's size, 256: 300 records leave 45..300, 44 lost from 1");
 	sd_logring_init(&r, slots, SD_LOG_CAPACITY);
 	append_n(&r, 300);
