@@ -62,8 +62,8 @@ void sd_log_write(u8 kind, u32 code, u32 in_len, u32 out_len, s32 status,
 
 	/*
 	 * Written in place, every field, under the lock: no record is built
-	 * on the stack and copied (bench/: 88 bytes zeroed, then copied, were
-	 * a third of the record's cost).
+	 * on the stack and copied (bench/: zeroing 88 bytes and copying them
+	 * were about a fifth of the record's instructions).
 	 */
 	spin_lock(&sd_ring_lock);
 	rec = sd_logring_claim(&sd_ring);
