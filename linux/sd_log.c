@@ -35,6 +35,16 @@ void sd_log_exit(void)
 	sd_ring_slots = NULL;
 }
 
+void sd_log_note_capture(struct sd_log_note *note, const void *data, size_t len)
+{
+	len = min_t(size_t, len, SD_LOG_CAPTURE_MAX);
+	memcpy(note->captured, data, len);
+	/* A note starts zeroed; only a longer capture before leaves bytes to clear. */
+	if (len < note->captured_len)
+		memset(note->captured + len, 0, note->captured_len - len);
+	note->captured_len = len;
+}
+
 void sd_log_write(u8 kind, u32 code, u32 in_len, u32 out_len, s32 status,
 		  const struct sd_log_note *note)
 {
