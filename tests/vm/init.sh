@@ -135,7 +135,8 @@ fi
 
 if [ "$mode" = bench ]; then
 	# bench/run.sh: sd_bench with /sd/bench-args, the module's pr_debug
-	# lines off; then SET alone with the log's record write compiled out.
+	# lines off; then SET alone with the log's record write compiled out,
+	# and then also with the watchdog off.
 	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 	args=$(cat /sd/bench-args)
 	echo "# sd_bench $args"
@@ -146,6 +147,13 @@ if [ "$mode" = bench ]; then
 		echo "# sd_bench -s -l \"log off\" $args"
 		# shellcheck disable=SC2086
 		sd_bench -s -l "log off" $args || echo "bench-failed: sd_bench -s $args exited $?"
+		# And without the watchdog either: what the two features cost together.
+		rmmod $MOD && insmod /sd/seconddriver_nolog.ko watchdog_budget_ms=0 ||
+			echo "bench-failed: load seconddriver_nolog.ko watchdog_budget_ms=0"
+		echo "# sd_bench -s -l \"log off, watchdog off\" $args"
+		# shellcheck disable=SC2086
+		sd_bench -s -l "log off, watchdog off" $args ||
+			echo "bench-failed: sd_bench -s $args (watchdog off) exited $?"
 	fi
 	finish
 fi
