@@ -16,10 +16,12 @@
 #                               that the benchmark runs
 #   bash bench/run.sh --latency what a boost buys: a cyclic thread's wake-up
 #                               lateness under 2 and 8 busy threads, at the
-#                               default level, 15 and 31, in 3 boots under
-#                               plain TCG (icount would turn latency into
-#                               path length); not judged above a host load
-#                               average of 6
+#                               default level, 15 and 31: two boots under
+#                               icount, shown and not judged (lateness
+#                               becomes path length, with no host in it),
+#                               the second with 200 us of work a period;
+#                               then 3 boots under plain TCG, judged, but
+#                               not above a host load average of 6
 #   bash bench/run.sh --wine    SecondDriver.sys under Wine 8, 5 runs of
 #                               bench/sd_winbench.c: SET against a request
 #                               the driver refuses at once, and BATCH against
@@ -115,6 +117,8 @@ bench_boot() {
 	fi
 	# A run the host's load makes meaningless is shown, but not judged.
 	[ -z "${NOT_JUDGED:-}" ] || sed -i "s/^latency-judge:/latency-not-judged ($NOT_JUDGED):/" "$log"
+	# A run that is not the judged kind says which kind it is on every line.
+	[ -z "${LABEL:-}" ] || sed -i "s/^latency: /latency [$LABEL]: /" "$log"
 	grep -E '^(bench|icount|latency|latency-judge|latency-not-judged)' "$log" | tee -a "$results"
 	{
 		echo "== $(date -u '+%F %T UTC') $(git -C "$root" describe --always --dirty 2>/dev/null) $name: $prog $args"
@@ -169,6 +173,17 @@ full)
 	VM_EXTRA= bench_boot tcg "-c wall -s" || status=1
 	;;
 --latency)
+	# Under icount a wake-up's lateness is the instructions run between its
+	# deadline and its return, with no host in it: shown, not judged (the
+	# target is judged under plain TCG, as the issue set it). Once as the
+	# judged boots run, once with 200 us of work a period (sd_latency -w):
+	# a thread that needs more than its fair share of the CPU.
+	for w in 0 200; do
+		echo "bench: latency boot under QEMU icount, $w us of work a period (deterministic: lateness in instructions, 1 ns each)"
+		LABEL="icount, $w us of work" NOT_JUDGED="QEMU icount: judged under plain TCG only" \
+			VM_MODE=latency VM_EXTRA= VM_TIMEOUT=900 \
+			bench_boot "latency-icount-w$w" "-w $w 2000" "${icount[@]}" || status=1
+	done
 	for n in 1 2 3; do
 		load=$(cut -d' ' -f1 /proc/loadavg)
 		echo "bench: latency boot $n of 3; the host's load average: $load"

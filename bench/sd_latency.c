@@ -16,7 +16,11 @@
  * sleeps may end up to 50 us late by design (PR_SET_TIMERSLACK), a
  * real-time thread's do not.
  *
- *   sd_latency [WAKEUPS]      default 2000 per case
+ * With -w US, the thread also works US microseconds of its own CPU time
+ * after each wake-up, as an audio or control loop does: a thread that
+ * needs more than its fair share of the CPU on time.
+ *
+ *   sd_latency [-w US] [WAKEUPS]      default: no work, 2000 wake-ups a case
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -38,6 +42,7 @@ enum { MAX_HOGS = 8, PERIOD_NS = 1000000 };
 static int dev_fd = -1;
 static volatile int hogs_stop;
 static int wakeups = 2000;
+static int64_t work_ns;	/* -w: CPU time to use after each wake-up */
 
 static int64_t ns_of(const struct timespec *ts)
 {
@@ -59,6 +64,19 @@ struct cyclic {
 	int64_t *late_ns;	/* wakeups entries */
 	int err;		/* the SET's errno, or 0 */
 };
+
+/* Use ns of this thread's own CPU time. */
+static void work(int64_t ns)
+{
+	struct timespec t;
+	int64_t until;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	until = ns_of(&t) + ns;
+	do
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+	while (ns_of(&t) < until);
+}
 
 static void *cyclic_main(void *p)
 {
@@ -85,6 +103,8 @@ static void *cyclic_main(void *p)
 			;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		c->late_ns[i] = ns_of(&now) - ns_of(&next);
+		if (work_ns)
+			work(work_ns);
 	}
 	return NULL;
 }
@@ -120,9 +140,9 @@ static int one_case(int level, int hogs, struct stats *st)
 	st->p50 = (double)c.late_ns[wakeups / 2] / 1000.0;
 	st->p99 = (double)c.late_ns[(wakeups * 99) / 100] / 1000.0;
 	st->max = (double)c.late_ns[wakeups - 1] / 1000.0;
-	printf("latency: %d hogs, level %s: p50 %.0f us, p99 %.0f us, max %.0f us (%d wake-ups, 1 ms period)\n",
+	printf("latency: %d hogs, level %s: p50 %.0f us, p99 %.0f us, max %.0f us (%d wake-ups, 1 ms period, %lld us of work each)\n",
 	       hogs, level == 31 ? "31 (SCHED_RR 16)" : level == 15 ? "15 (nice -20)" : "default (8, nice 0)",
-	       st->p50, st->p99, st->max, wakeups);
+	       st->p50, st->p99, st->max, wakeups, (long long)(work_ns / 1000));
 	free(c.late_ns);
 	return 0;
 }
@@ -131,15 +151,19 @@ int main(int argc, char **argv)
 {
 	static const int loads[] = { 2, 8 };
 	static const int levels[] = { 0, 15, 31 };
-	int li, k, i, bad = 0;
+	int li, k, i, c, bad = 0, work_us = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc > 1)
-		wakeups = atoi(argv[1]);
-	if (wakeups < 100) {
-		fprintf(stderr, "usage: sd_latency [WAKEUPS>=100]\n");
-		return 2;
+	while ((c = getopt(argc, argv, "w:")) != -1) {
+		if (c != 'w')
+			goto usage;
+		work_us = atoi(optarg);
 	}
+	if (optind < argc)
+		wakeups = atoi(argv[optind++]);
+	if (wakeups < 100 || work_us < 0 || work_us >= PERIOD_NS / 1000 || optind < argc)
+		goto usage;
+	work_ns = (int64_t)work_us * 1000;
 	dev_fd = open(SD_LINUX_DEVICE_PATH, O_RDWR | O_CLOEXEC);
 	if (dev_fd < 0) {
 		fprintf(stderr, "sd_latency: open %s: %s\n", SD_LINUX_DEVICE_PATH, strerror(errno));
@@ -174,4 +198,7 @@ int main(int argc, char **argv)
 	}
 	close(dev_fd);
 	return bad;
+usage:
+	fprintf(stderr, "usage: sd_latency [-w US<1000] [WAKEUPS>=100]\n");
+	return 2;
 }
