@@ -25,7 +25,7 @@
  * one sample late, so the span measured is at most the window: the rule
  * never fires early, and at worst fires one spacing late.
  *
- * A watch's key is the kernel's identity of the thread (a struct pid *, a
+ * A watch's key is the kernel's object for the thread (a task_struct *, a
  * PETHREAD), on which the caller holds one reference while it is watched:
  * sd_watch_note says when to take it and when to drop it. The table holds
  * pointers; the caller allocates a watch only for a thread that needs one

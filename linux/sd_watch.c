@@ -2,8 +2,11 @@
 /*
  * sd_watch.c - the twin's watchdog (sd_watch.h).
  *
- * What it reads, per watched thread, under RCU through the struct pid it
- * holds a reference to:
+ * A watch holds a reference to its thread's task_struct, which is also its
+ * key in the table, as the Windows driver's holds its ETHREAD: a SET finds
+ * the watch by the task it looked up, with no reference taken and dropped
+ * (bench/). A thread released since (its pid detached: !pid_alive) is let
+ * go at the next sample. What it reads, per watched thread:
  *   - se.sum_exec_runtime: the CPU time the scheduler charged it, in ns,
  *     brought up to date at each tick and each switch, for every policy;
  *   - nvcsw: its voluntary context switches. It grows each time the thread
@@ -13,7 +16,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/pid.h>
-#include <linux/rcupdate.h>
 #include <linux/rtmutex.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
@@ -48,7 +50,7 @@ int sd_watch_init(u32 budget_ms, u32 window_ms, u32 share_ms)
 /* A watch the table gave back: drop its reference to the thread, and free it. */
 static void sd_watch_free(struct sd_watch *s)
 {
-	put_pid((struct pid *)s->key);
+	put_task_struct((struct task_struct *)s->key);
 	kfree(s);
 }
 
@@ -77,8 +79,7 @@ int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 {
 	struct sd_watch *fresh = NULL, *gone = NULL;
 	u64 now = 0, cpu = 0, switches = 0;
-	struct pid *pid;
-	int ret, note = 0;
+	int ret;
 
 	if (!sd_watches.slots)
 		return sd_apply_level(task, tid, level, old);
@@ -91,17 +92,14 @@ int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 	if (level < SD_PRIORITY_REALTIME_MIN && !READ_ONCE(sd_watches.live))
 		return sd_apply_level(task, tid, level, old);
 	/*
-	 * The watch's key and reference. An exiting task may have let its pid
-	 * go already (get_task_pid answers NULL, where task_pid's pointer could
-	 * be one being freed: the VM storm's refcount warning); there is nothing
-	 * to watch then.
+	 * A task released already (its pid detached) is not watched: the next
+	 * sample would let the watch go at once.
 	 */
-	pid = get_task_pid(task, PIDTYPE_PID);
-	if (!pid)
+	if (!pid_alive(task))
 		return sd_apply_level(task, tid, level, old);
 	*old = 0;
 	rt_mutex_lock(&sd_watch_lock);
-	if (sd_watch_wants(&sd_watches, pid, level)) {
+	if (sd_watch_wants(&sd_watches, task, level)) {
 		ret = -ENOSPC;
 		if (sd_watches.live >= sd_watches.capacity)
 			goto out;
@@ -127,13 +125,12 @@ int sd_set_task(struct task_struct *task, u32 tid, s32 level, s32 *old)
 			sd_boost_kick();
 	}
 	ret = sd_apply_level(task, tid, level, old);
-	if (ret >= 0)
-		note = sd_watch_note(&sd_watches, pid, tid, level, *old, now, cpu, switches,
-				     &fresh, &gone);
+	/* A new watch takes its reference under the lock, before a sample can see it. */
+	if (ret >= 0 && sd_watch_note(&sd_watches, task, tid, level, *old, now, cpu, switches,
+				      &fresh, &gone) > 0)
+		get_task_struct(task);
 out:
 	rt_mutex_unlock(&sd_watch_lock);
-	if (note <= 0)
-		put_pid(pid);	/* a new watch keeps this reference */
 	kfree(fresh);
 	if (gone)
 		sd_watch_free(gone);
@@ -185,12 +182,8 @@ u32 sd_watch_tick(void)
 
 		if (!s)
 			continue;
-		rcu_read_lock();
-		task = pid_task((struct pid *)s->key, PIDTYPE_PID);
-		if (task)
-			get_task_struct(task);
-		rcu_read_unlock();
-		if (!task || sd_task_level(task) != s->level) {
+		task = (struct task_struct *)s->key;	/* the watch's reference */
+		if (!pid_alive(task) || sd_task_level(task) != s->level) {
 			/* Gone, or changed by someone else: no longer the driver's to watch. */
 			sd_watch_free(sd_watch_remove(&sd_watches, i));
 		} else if (sd_watch_sample(&sd_watches, i, ktime_get_ns(),
@@ -199,8 +192,6 @@ u32 sd_watch_tick(void)
 			sd_take_back(task, s, &v);
 			sd_watch_free(sd_watch_remove(&sd_watches, i));
 		}
-		if (task)
-			put_task_struct(task);
 	}
 	live = sd_watches.live;
 	rt_mutex_unlock(&sd_watch_lock);
