@@ -27,9 +27,9 @@ void sd_log_exit(void);
 /*
  * Keep up to SD_LOG_CAPTURE_MAX bytes of what a handler copied, in a note
  * that started zeroed (= { }); the bytes after them are zero, as the
- * record's are. Not inline: SET's handler
- * calls it after the copy, where the debugger session of docs/DEBUGGING.md
- * stops with the request in view (tests/vm/test_debug.sh).
+ * record's are. Not inline: SET's handler calls it after the copy, where
+ * the debugger session of docs/DEBUGGING.md stops with the request in view
+ * (tests/vm/test_debug.sh).
  */
 void sd_log_note_capture(struct sd_log_note *note, const void *data, size_t len);
 
