@@ -4,9 +4,9 @@
  *
  * The table (include/sd_lease.h) is guarded by one rt_mutex (sd_sched.h):
  * every caller is in process context (ioctls, release, the thread), and
- * ending a lease sets a level, which may sleep. A lease holds a reference to the thread's struct
- * pid, not to its task, so an exited thread is simply gone when its lease
- * ends; the task is looked up under RCU then.
+ * ending a lease sets a level, which may sleep. A lease holds a reference
+ * to the thread's struct pid, not to its task, so an exited thread is
+ * simply gone when its lease ends; the task is looked up under RCU then.
  *
  * The thread sleeps until the earliest lease's end on an hrtimer
  * (schedule_hrtimeout), or until it is kicked: by a new lease with a

@@ -605,6 +605,15 @@ rc=$?
 err=$(echo "$out" | grep -v '^bench' | head -n 1)
 ok "bench: sd_bench runs every way once (exit $rc)${err:+: $err}" \
 	test $rc -eq 0 -a -n "$(echo "$out" | grep '^bench: SET time-sharing')"
+# And the latency program, with work after each wake-up (bench/run.sh --latency):
+# 6 cases, each saying its work; a period's worth of work or more is refused.
+out=$(sd_latency -w 100 100 2>&1)
+rc=$?
+ok "bench: sd_latency -w 100 runs its 6 cases, each with 100 us of work (exit $rc)" \
+	test $rc -eq 0 -a "$(echo "$out" | grep -c '^latency: .*100 us of work each')" -eq 6
+sd_latency -w 1000 100 >/dev/null 2>&1
+rc=$?
+ok "bench: sd_latency refuses -w 1000, a whole period (exit $rc, want 2)" test $rc -eq 2
 
 # --- unload: an open file keeps the module --------------------------------
 exec 3<$DEV
