@@ -19,11 +19,6 @@ static_assert(SD_SCHED_IDLE == SCHED_IDLE);
 static_assert(SD_SCHED_DEADLINE == SCHED_DEADLINE);
 #endif
 
-int sd_level_valid(sd_s32 level)
-{
-	return level >= SD_PRIORITY_MIN && level <= SD_PRIORITY_MAX;
-}
-
 static sd_s32 sd_clamp_nice(sd_s32 nice)
 {
 	if (nice < SD_NICE_MIN)

@@ -105,12 +105,13 @@ s32 sd_task_level(struct task_struct *task)
 			       READ_ONCE(task->rt_priority));
 }
 
-/* A level a request may set: 1..31 (EINVAL), and at most the cap (ERANGE). */
+/*
+ * A level a request may set: 1..31 (EINVAL), and at most the cap (ERANGE).
+ * The scale's own test, not the mapping: sd_apply_level maps it, once.
+ */
 int sd_check_level(u32 tid, s32 level)
 {
-	struct sd_sched sched;
-
-	if (sd_map_from_level(level, &sched)) {
+	if (!sd_level_valid(level)) {
 		dev_dbg(sd_misc.this_device, "set: thread %u: priority %d out of range\n",
 			tid, level);
 		return -EINVAL;
