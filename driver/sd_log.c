@@ -74,34 +74,47 @@ _Use_decl_annotations_
 void SdLogWrite(UCHAR Kind, ULONG Code, ULONG InLength, ULONG OutLength, NTSTATUS Status,
 		ULONG_PTR Information, const SD_LOG_NOTE *Note)
 {
-	SdLogRecord record;
+	static const SD_LOG_NOTE none;
+	/* The requestor's: the dispatch routines run in its context. */
+	ULONG process = HandleToULong(PsGetCurrentProcessId());
+	ULONG thread = HandleToULong(PsGetCurrentThreadId());
+	SdLogRecord *record;
+	ULONG captured;
 	KIRQL irql;
 
-	RtlZeroMemory(&record, sizeof(record));
-	record.Kind = Kind;
-	record.Os = SD_LOG_OS_WINDOWS;
-	record.Code = Code;
-	record.InLen = InLength;
-	record.OutLen = OutLength;
-	/* The requestor's: the dispatch routines run in its context. */
-	record.ProcessId = HandleToULong(PsGetCurrentProcessId());
-	record.ThreadId = HandleToULong(PsGetCurrentThreadId());
-	record.Status = Status;
-	record.Information = Information;
-	if (Note != NULL) {
-		record.Flags = Note->Flags;
-		record.CapturedLength = Note->CapturedLength;
-		RtlCopyMemory(record.Captured, Note->Captured, Note->CapturedLength);
-		record.TargetThread = Note->TargetThread;
-		record.OldLevel = Note->OldLevel;
-		record.NewLevel = Note->NewLevel;
-	}
+	if (Note == NULL)
+		Note = &none;
+	captured = Note->CapturedLength;
+	if (captured > SD_LOG_CAPTURE_MAX)
+		captured = SD_LOG_CAPTURE_MAX;
 
+	/*
+	 * Written in place, every field, under the lock, as the Linux twin
+	 * writes its own: no record is zeroed on the stack and then copied.
+	 */
 	irql = KeAcquireSpinLockRaiseToDpc(&SdRingLock);
 	if (SdRingSlots != NULL) {
+		record = sd_logring_claim(&SdRing);
 		/* Read under the lock, so that times grow with numbers. */
-		record.TimeNs = SdTimeSinceBootNs();
-		sd_logring_append(&SdRing, &record);
+		record->TimeNs = SdTimeSinceBootNs();
+		record->Kind = Kind;
+		record->Os = SD_LOG_OS_WINDOWS;
+		record->Flags = Note->Flags;
+		record->Code = Code;
+		record->InLen = InLength;
+		record->OutLen = OutLength;
+		record->ProcessId = process;
+		record->ThreadId = thread;
+		record->Status = Status;
+		record->CapturedLength = captured;
+		record->Information = Information;
+		/* The slot held an older record: what follows the bytes is zeroed. */
+		RtlCopyMemory(record->Captured, Note->Captured, captured);
+		RtlZeroMemory(record->Captured + captured, sizeof(record->Captured) - captured);
+		record->TargetThread = Note->TargetThread;
+		record->OldLevel = Note->OldLevel;
+		record->NewLevel = Note->NewLevel;
+		record->Reserved = 0;
 	}
 	KeReleaseSpinLock(&SdRingLock, irql);
 }

@@ -306,6 +306,40 @@ void test_log_driver(void)
 	stop_log();
 	end();
 
+	begin("log: a record written over an older one in its slot keeps nothing of it");
+	start_log();
+	{
+		SD_LOG_NOTE full = { 0 }, shorter = { 0 };
+		ULONG k, j, clean = 1;
+
+		memset(full.Captured, 0xAA, sizeof(full.Captured));
+		full.CapturedLength = SD_LOG_CAPTURE_MAX;
+		SdLogNoteChange(&full, 77, 3, 31);
+		SdLogNoteCapture(&shorter, "\x01\x02\x03\x04", 4);
+		for (k = 0; k < SD_LOG_CAPACITY; k++)
+			SdLogWrite(SD_LOG_CHANGE, 5, 6, 7, -1, 8, &full);
+		/* The ring's every slot is written over: half with no note, half with 4 bytes. */
+		for (k = 0; k < SD_LOG_CAPACITY; k++)
+			SdLogWrite(SD_LOG_CREATE, 0, 0, 0, 0, 0, k & 1 ? &shorter : NULL);
+		out = get_log(0, SD_LOG_CAPACITY, &rec);
+		CHECK(out && out->Count == SD_LOG_CAPACITY);
+		for (k = 0; out && k < out->Count; k++) {
+			ULONG kept = k & 1 ? 4 : 0;
+
+			clean &= rec[k].Kind == SD_LOG_CREATE && rec[k].Flags == 0 &&
+				 rec[k].Code == 0 && rec[k].InLen == 0 && rec[k].OutLen == 0 &&
+				 rec[k].Status == 0 && rec[k].Information == 0 &&
+				 rec[k].CapturedLength == kept && rec[k].TargetThread == 0 &&
+				 rec[k].OldLevel == 0 && rec[k].NewLevel == 0 && rec[k].Reserved == 0;
+			clean &= !kept || rec[k].Captured[3] == 4;
+			for (j = kept; j < SD_LOG_CAPTURE_MAX; j++)
+				clean &= rec[k].Captured[j] == 0;
+		}
+		CHECK(clean);
+	}
+	stop_log();
+	end();
+
 	begin("log: a batch writes a CHANGE record per thread changed, then its IOCTL record");
 	start_log();
 	add_thread(10, 100, 8);
