@@ -55,8 +55,9 @@ static inline SdLogRecord *sd_logring_slot(const struct sd_logring *r, sd_u64 se
 
 /*
  * The slot of the next record, numbered: Seq is set, and the caller fills
- * every other field before it lets go of its lock (linux/sd_log.c writes
- * its records in place this way, without a copy: bench/).
+ * every other field before it lets go of its lock. The slot holds an older
+ * record until then. Both drivers write their records in place this way,
+ * without a copy (bench/).
  */
 static inline SdLogRecord *sd_logring_claim(struct sd_logring *r)
 {
@@ -67,17 +68,6 @@ static inline SdLogRecord *sd_logring_claim(struct sd_logring *r)
 	if (r->next_seq - r->first_seq > r->capacity)
 		r->first_seq = r->next_seq - r->capacity;
 	return slot;
-}
-
-/* Store *rec as the next record, numbering it; returns its number. */
-static inline sd_u64 sd_logring_append(struct sd_logring *r, const SdLogRecord *rec)
-{
-	SdLogRecord *slot = sd_logring_claim(r);
-	sd_u64 seq = slot->Seq;
-
-	*slot = *rec;
-	slot->Seq = seq;
-	return seq;
 }
 
 /* Drop every record; the numbers go on. */
